@@ -1,0 +1,291 @@
+"""Frozen dataclasses passed between modules. No behaviour beyond small derived properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class SectionRole(StrEnum):
+    """What a top-level section is for, whatever the paper calls it."""
+
+    ABSTRACT = "abstract"
+    INTRODUCTION = "introduction"
+    METHOD = "method"
+    RELATED_WORK = "related_work"
+    BACKGROUND = "background"
+    EXPERIMENTS = "experiments"
+    CONCLUSION = "conclusion"
+    REFERENCES = "references"
+    APPENDIX = "appendix"
+    OTHER = "other"
+
+
+# ---------------------------------------------------------------- reading list
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    """One paper of the reading list (papers.yaml) and the study plan's focus for it."""
+
+    id: str  # arXiv id without version, e.g. "1706.03762" or "hep-th/9901001"
+    version: int | None = None  # pinned version; None = latest
+    title: str | None = None
+    short_name: str | None = None  # e.g. "Transformer", used in citations
+    stage: int | None = None
+    weeks: str | None = None  # e.g. "1-2"
+    read_first: tuple[str, ...] = ()  # section roles or titles, e.g. ("introduction", "method")
+    focus: tuple[str, ...] = ()  # what to look for
+    key_concepts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadingList:
+    path: Path
+    papers: tuple[PaperEntry, ...]
+
+    def get(self, paper_id: str) -> PaperEntry | None:
+        return next((p for p in self.papers if p.id == paper_id), None)
+
+
+# ---------------------------------------------------------------- fetch
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    """Metadata of one paper version, from arXiv or from the reading list for local PDFs."""
+
+    id: str
+    version: int | None
+    title: str
+    authors: tuple[str, ...] = ()
+    published: str | None = None  # ISO date
+    summary: str | None = None
+    pdf_url: str | None = None
+
+    @property
+    def arxiv_url(self) -> str:
+        suffix = f"v{self.version}" if self.version else ""
+        return f"https://arxiv.org/abs/{self.id}{suffix}"
+
+
+@dataclass(frozen=True)
+class FetchedPaper:
+    """A paper whose PDF is on local disk, ready to extract."""
+
+    meta: PaperMeta
+    pdf_path: Path
+    sha256: str
+
+
+# ---------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class PageMark:
+    """The character offset in a section's text where a PDF page begins (1-based page)."""
+
+    offset: int
+    page: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a paper, in reading order.
+
+    `text` covers the whole span, subsections included (their heading lines too), without the
+    section's own heading. `body_end` is where the section's own text ends and its first
+    subsection begins (== len(text) for a leaf). `marks` maps offsets in `text` to pages.
+    """
+
+    number: str  # "3", "3.2", "A.1", or "" for unnumbered (Abstract, References)
+    title: str
+    level: int  # 1 = top level (Abstract and References included)
+    role: SectionRole  # the role of its top-level ancestor
+    page_start: int
+    page_end: int
+    text: str
+    body_end: int
+    marks: tuple[PageMark, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    def page_at(self, offset: int) -> int:
+        page = self.page_start
+        for mark in self.marks:
+            if mark.offset <= offset:
+                page = mark.page
+            else:
+                break
+        return page
+
+
+@dataclass(frozen=True)
+class ExtractedPaper:
+    """Clean text and the section tree of one PDF."""
+
+    page_count: int
+    sections: tuple[Section, ...]
+    title: str | None = None  # as printed on page 1, if found
+    used_outline: bool = False
+
+
+# ---------------------------------------------------------------- index
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage inside one section, with its page anchor."""
+
+    paper_id: str
+    section_number: str
+    section_title: str
+    section_role: SectionRole
+    page: int
+    ordinal: int  # position of the chunk within its paper
+    text: str
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A paper as stored in the index."""
+
+    id: str
+    version: int | None
+    title: str
+    short_name: str
+    sha256: str
+    page_count: int
+    section_count: int
+    chunk_count: int
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    arxiv_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage. `score` is the fused score, higher is better."""
+
+    chunk_id: int
+    paper_id: str
+    paper_title: str
+    section: str  # section number and title, e.g. "3.2 Attention"
+    section_role: SectionRole
+    page: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    paper_id: str | None = None
+    section_role: SectionRole | None = None
+    stage: int | None = None
+
+
+# ---------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class Citation:
+    paper_id: str
+    section: str
+    page: int
+    quote: str
+    label: str  # "[Transformer §3.2.1, p.4]"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    generated: bool = False  # True when an LLM wrote it (from the cited passages only)
+
+
+# ---------------------------------------------------------------- concepts
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    paper_id: str
+    count: int
+    first_section: str
+    first_page: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    paper_id: str
+    section: str
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """Text written for this project; never shown as a quote from a paper."""
+
+    term: str
+    definition: str
+    formula: str | None = None
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    introduced_by: str | None = None  # arXiv id or citation
+
+
+@dataclass(frozen=True)
+class ReadingListRef:
+    paper_id: str
+    title: str
+    ingested: bool
+
+
+@dataclass(frozen=True)
+class ConceptResult:
+    term: str
+    found: bool
+    expansion: str | None
+    definitions: tuple[Definition, ...]
+    occurrences: tuple[Occurrence, ...]
+    related: tuple[str, ...]
+    glossary: GlossaryEntry | None
+    reading_list: tuple[ReadingListRef, ...] = ()
+    hint: str | None = None  # e.g. how to ingest the paper that introduces it
+
+
+# ---------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True)
+class PaperOutcome:
+    paper_id: str
+    status: str  # "ingested" | "unchanged" | "failed"
+    message: str = ""
+    pages: int = 0
+    chunks: int = 0
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    outcomes: tuple[PaperOutcome, ...]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> tuple[PaperOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+
+@dataclass(frozen=True)
+class ReadingProgress:
+    paper_id: str
+    section_number: str
+    read: bool
+    note: str
+    updated_at: str

