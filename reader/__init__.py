@@ -1,0 +1,55 @@
+"""reader: a paper-reading assistant. The public API is the `Library` facade and its data types."""
+
+from reader.errors import (
+    CatalogError,
+    FetchError,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMissingError,
+    PaperNotFoundError,
+    PdfError,
+    QueryError,
+    ReaderError,
+)
+from reader.library import Library
+from reader.models import (
+    Answer,
+    Chunk,
+    Citation,
+    ConceptResult,
+    Hit,
+    IngestReport,
+    PaperEntry,
+    PaperRecord,
+    ReadingList,
+    SearchFilters,
+    Section,
+    SectionRole,
+)
+from reader.settings import Settings
+
+__all__ = [
+    "Answer",
+    "CatalogError",
+    "Chunk",
+    "Citation",
+    "ConceptResult",
+    "FetchError",
+    "Hit",
+    "IndexCorruptError",
+    "IndexLockedError",
+    "IndexMissingError",
+    "IngestReport",
+    "Library",
+    "PaperEntry",
+    "PaperNotFoundError",
+    "PaperRecord",
+    "PdfError",
+    "QueryError",
+    "ReaderError",
+    "ReadingList",
+    "SearchFilters",
+    "Section",
+    "SectionRole",
+    "Settings",
+]

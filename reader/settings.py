@@ -1,4 +1,4 @@
-"""One typed settings object: every path and knob of `reader`, overridable by `READER_*` env vars."""
+"""One typed settings object: every path and knob, overridable by `READER_*` env vars."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _knob(default: Any, help: str) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every path and knob. Build with `Settings.from_env(**overrides)`; never read env elsewhere."""
+    """Every path and knob. Build with `Settings.from_env()`; never read env elsewhere."""
 
     # Paths
     index_dir: Path = _knob(Path("index"), "Where the SQLite database and FAISS index live.")

@@ -1,0 +1,207 @@
+"""The ingest pipeline: reading list → fetch → extract → chunk → embed → store, one paper at a time.
+
+Each paper is written in one store transaction, so a crash leaves the index at the last complete
+paper and the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from reader.errors import FetchError, PdfError, ReaderError
+from reader.models import (
+    Chunk,
+    ExtractedPaper,
+    FetchedPaper,
+    IngestReport,
+    PaperEntry,
+    PaperOutcome,
+    PaperRecord,
+)
+from reader.settings import Settings
+
+if TYPE_CHECKING:
+    from reader.embeddings import Embedder
+    from reader.store import IndexStore
+
+# Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
+PIPELINE_VERSION = "1"
+
+
+class IngestProgress(Protocol):
+    """Receives progress as the pipeline runs (a terminal bar, a Streamlit widget, or nothing)."""
+
+    def start(self, stage: str, total: int) -> None: ...
+    def advance(self, stage: str, paper_id: str) -> None: ...
+    def finish(self, stage: str) -> None: ...
+
+
+class SilentProgress:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, stage: str, paper_id: str) -> None:
+        pass
+
+    def finish(self, stage: str) -> None:
+        pass
+
+
+@dataclass
+class _StageClock:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def paper_fingerprint(sha256: str, settings: Settings) -> str:
+    """What the stored chunks of a paper depend on, apart from the embedding model."""
+    knobs = f"{PIPELINE_VERSION}|{sha256}|{settings.chunk_max_chars}|{settings.chunk_min_chars}"
+    return hashlib.sha256(knobs.encode()).hexdigest()
+
+
+def embedder_fingerprint(settings: Settings) -> str:
+    """Identifies the vectors without loading the model: a change triggers a re-embed."""
+    return (
+        f"{settings.embedding_model}|{settings.embedding_backend}|{settings.embedding_max_tokens}"
+    )
+
+
+def embedding_text(chunk: Chunk) -> str:
+    # The section title carries meaning a passage often leaves implicit ("Positional Encoding").
+    return f"{chunk.section_title}. {chunk.text}" if chunk.section_title else chunk.text
+
+
+def short_name_for(entry: PaperEntry, title: str) -> str:
+    """A citation label: the plan's short name, else the part of the title a reader would say."""
+    if entry.short_name:
+        return entry.short_name
+    head = title.split(":", 1)[0].strip()
+    if ":" in title and len(head) <= 30:
+        return head
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9-]{1,15})s?\)", title)
+    if acronym:
+        return acronym.group(1)
+    if len(title) <= 40:
+        return title
+    return " ".join(title.split()[:5]) + "…"
+
+
+@dataclass
+class IngestRun:
+    """One `reader ingest`: owns the timings and outcomes while it runs."""
+
+    settings: Settings
+    store: IndexStore
+    load_embedder: Callable[[], Embedder]
+    fetch: Callable[[PaperEntry], FetchedPaper]
+    extract: Callable[[FetchedPaper], ExtractedPaper]
+    progress: IngestProgress = field(default_factory=SilentProgress)
+    clock: _StageClock = field(default_factory=_StageClock)
+
+    def run(self, entries: Sequence[PaperEntry]) -> IngestReport:
+        self._sync_model()
+        outcomes: list[PaperOutcome] = []
+        fetched: list[FetchedPaper] = []
+        self.progress.start("fetch", len(entries))
+        for entry in entries:
+            started = time.perf_counter()
+            try:
+                fetched.append(self.fetch(entry))
+            except FetchError as exc:
+                outcomes.append(PaperOutcome(entry.id, "failed", str(exc)))
+            self.clock.add("fetch", started)
+            self.progress.advance("fetch", entry.id)
+        self.progress.finish("fetch")
+
+        by_id = {e.id: e for e in entries}
+        todo = [p for p in fetched if not self._unchanged(p)]
+        outcomes += [
+            PaperOutcome(p.meta.id, "unchanged", pages=self._pages(p.meta.id))
+            for p in fetched
+            if p not in todo
+        ]
+        self.progress.start("ingest", len(todo))
+        for paper in todo:
+            outcomes.append(self._ingest_one(by_id[paper.meta.id], paper))
+            self.progress.advance("ingest", paper.meta.id)
+        self.progress.finish("ingest")
+        order = {e.id: i for i, e in enumerate(entries)}
+        outcomes.sort(key=lambda o: order.get(o.paper_id, len(order)))
+        return IngestReport(tuple(outcomes), dict(self.clock.seconds))
+
+    def _sync_model(self) -> None:
+        """A changed embedding model re-embeds every stored chunk; text and notes stay."""
+        wanted = embedder_fingerprint(self.settings)
+        info = self.store.model_info()
+        if info is not None and info[0] == wanted:
+            return
+        if not self.store.papers():
+            return  # the first paper sets the model info
+        embedder = self.load_embedder()
+        started = time.perf_counter()
+        self.store.reembed_all(embedder, embedding_text)
+        self.store.set_model_info(wanted, embedder.dim)
+        self.clock.add("embed", started)
+
+    def _unchanged(self, paper: FetchedPaper) -> bool:
+        stored = self.store.paper_fingerprint(paper.meta.id)
+        return stored == paper_fingerprint(paper.sha256, self.settings)
+
+    def _pages(self, paper_id: str) -> int:
+        record = self.store.paper(paper_id)
+        return record.page_count if record else 0
+
+    def _ingest_one(self, entry: PaperEntry, paper: FetchedPaper) -> PaperOutcome:
+        from reader.chunking import chunk_sections
+
+        started = time.perf_counter()
+        try:
+            extracted = self.extract(paper)
+        except PdfError as exc:
+            self.clock.add("extract", started)
+            return PaperOutcome(entry.id, "failed", str(exc))
+        self.clock.add("extract", started)
+
+        started = time.perf_counter()
+        chunks = chunk_sections(entry.id, extracted.sections, self.settings)
+        self.clock.add("chunk", started)
+        if not chunks:
+            return PaperOutcome(entry.id, "failed", f"{paper.pdf_path}: no readable text found")
+
+        embedder = self.load_embedder()
+        started = time.perf_counter()
+        vectors = embedder.embed([embedding_text(c) for c in chunks])
+        self.clock.add("embed", started)
+
+        title = paper.meta.title or extracted.title or entry.title or entry.id
+        record = PaperRecord(
+            id=entry.id,
+            version=paper.meta.version,
+            title=title,
+            short_name=short_name_for(entry, title),
+            sha256=paper.sha256,
+            page_count=extracted.page_count,
+            section_count=len(extracted.sections),
+            chunk_count=len(chunks),
+            authors=paper.meta.authors,
+            published=paper.meta.published,
+            arxiv_url=paper.meta.arxiv_url,
+        )
+        started = time.perf_counter()
+        try:
+            if self.store.model_info() is None:
+                self.store.set_model_info(embedder_fingerprint(self.settings), embedder.dim)
+            fingerprint = paper_fingerprint(paper.sha256, self.settings)
+            self.store.replace_paper(record, fingerprint, extracted.sections, chunks, vectors)
+        except ReaderError as exc:
+            return PaperOutcome(entry.id, "failed", str(exc))
+        finally:
+            self.clock.add("write", started)
+        return PaperOutcome(entry.id, "ingested", pages=extracted.page_count, chunks=len(chunks))

@@ -1,0 +1,282 @@
+"""The facade: the one place that wires the pipeline. `cli` and `app` call only this."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.errors import CatalogError, PaperNotFoundError, QueryError
+from reader.ingest import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
+from reader.models import (
+    Answer,
+    ConceptResult,
+    ExtractedPaper,
+    FetchedPaper,
+    Hit,
+    IngestReport,
+    PaperEntry,
+    PaperRecord,
+    ReadingList,
+    ReadingProgress,
+    SearchFilters,
+    Section,
+    SectionRole,
+)
+from reader.settings import Settings
+
+if TYPE_CHECKING:
+    from reader.answers import Answerer
+    from reader.concepts import ConceptFinder
+    from reader.embeddings import Embedder
+    from reader.evaluation import EvalReport
+    from reader.retrieval import Retriever
+    from reader.store import IndexStore
+
+INGEST_LOCK_WAIT_SECONDS = 5.0
+
+
+class Library:
+    """A reading library on disk: ingest papers, read sections, search, ask, look up concepts.
+
+    Opens the index and loads the model lazily, once, so `reader --help` stays instant and an app
+    process pays for them only on first use.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings if settings is not None else Settings.from_env()
+        self._lock = threading.RLock()
+        self._store: IndexStore | None = None
+        self._embedder: Embedder | None = None
+
+    # ------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            self.__dict__.pop("_retriever", None)
+            self.__dict__.pop("_answerer", None)
+            self.__dict__.pop("_concepts", None)
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> IndexStore:
+        with self._lock:
+            if self._store is None:
+                from reader.store import IndexStore
+
+                self._store = IndexStore.open(self.settings)
+            return self._store
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                from reader.embeddings import load_embedder
+
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
+
+    def has_index(self) -> bool:
+        from reader.store import IndexStore
+
+        return IndexStore.exists(self.settings)
+
+    def reading_list(self, path: Path | None = None) -> ReadingList:
+        from reader.catalog import load_reading_list
+
+        return load_reading_list(path or self.settings.papers_file)
+
+    def _reading_list_or_none(self) -> ReadingList | None:
+        try:
+            return self.reading_list()
+        except CatalogError:
+            return None
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest(
+        self,
+        papers_file: Path | None = None,
+        only: Sequence[str] = (),
+        *,
+        rebuild: bool = False,
+        progress: IngestProgress | None = None,
+    ) -> IngestReport:
+        """Fetch, extract, chunk, embed and store every paper of a reading list (or `only` some)."""
+        from reader.fetch import PaperFetcher
+        from reader.pdf import extract_paper
+        from reader.store import IndexStore
+
+        reading_list = self.reading_list(papers_file)
+        entries = list(reading_list.papers)
+        if only:
+            unknown = [p for p in only if reading_list.get(p) is None]
+            if unknown:
+                raise CatalogError(
+                    f"{', '.join(unknown)} not in {reading_list.path}; add it there first"
+                )
+            entries = [e for e in entries if e.id in only]
+
+        self.close()  # queries must not hold the old generation while we write
+        fetcher = PaperFetcher(self.settings)
+
+        def extract(paper: FetchedPaper) -> ExtractedPaper:
+            return extract_paper(paper.pdf_path, self.settings)
+
+        with IndexStore.ingest_lock(self.settings, INGEST_LOCK_WAIT_SECONDS):
+            if rebuild:
+                IndexStore.delete_library(self.settings)
+            with IndexStore.open(self.settings, create=True) as store:
+                run = IngestRun(
+                    settings=self.settings,
+                    store=store,
+                    load_embedder=lambda: self.embedder,
+                    fetch=fetcher.fetch,
+                    extract=extract,
+                    progress=progress or SilentProgress(),
+                )
+                return run.run(entries)
+
+    # ------------------------------------------------------------ reading
+
+    def papers(self) -> list[PaperRecord]:
+        return self.store.papers()
+
+    def paper(self, paper_id: str) -> PaperRecord:
+        record = self.store.paper(paper_id)
+        if record is None:
+            known = ", ".join(p.id for p in self.store.papers()) or "none"
+            raise PaperNotFoundError(
+                f"paper {paper_id!r} is not in the index (ingested: {known}); "
+                "add it to papers.yaml and run `reader ingest`"
+            )
+        return record
+
+    def sections(self, paper_id: str) -> list[Section]:
+        self.paper(paper_id)
+        return self.store.sections(paper_id)
+
+    def read(self, paper_id: str, section: str | None = None) -> list[Section]:
+        """The section(s) to read: by role or number; default the Introduction, then the Method."""
+        sections = self.sections(paper_id)
+        if section is None:
+            first = (
+                _first_with_role(sections, role)
+                for role in (SectionRole.INTRODUCTION, SectionRole.METHOD)
+            )
+            wanted = [s for s in first if s is not None]
+            return wanted or [s for s in sections if s.level == 1][:1]
+        key = section.strip().lower()
+        by_number = [s for s in sections if s.number.lower() == key.rstrip(".")]
+        if by_number:
+            return by_number
+        if key in {r.value for r in SectionRole}:
+            found = _first_with_role(sections, SectionRole(key))
+            if found is not None:
+                return [found]
+        by_title = [s for s in sections if s.title.lower() == key]
+        if by_title:
+            return by_title[:1]
+        choices = ", ".join(s.label for s in sections if s.level == 1)
+        raise PaperNotFoundError(
+            f"no section {section!r} in {paper_id}; give a role "
+            f"({', '.join(r.value for r in SectionRole)}) or a number ({choices})"
+        )
+
+    # ------------------------------------------------------------ questions
+
+    def _resolve(self, filters: SearchFilters) -> tuple[frozenset[str] | None, SectionRole | None]:
+        ids: set[str] | None = None
+        if filters.paper_id:
+            self.paper(filters.paper_id)
+            ids = {filters.paper_id}
+        if filters.stage is not None:
+            reading_list = self.reading_list()
+            staged = {p.id for p in reading_list.papers if p.stage == filters.stage}
+            if not staged:
+                raise QueryError(f"no paper of stage {filters.stage} in {reading_list.path}")
+            ids = staged if ids is None else ids & staged
+        return (frozenset(ids) if ids is not None else None), filters.section_role
+
+    @cached_property
+    def _retriever(self) -> Retriever:
+        from reader.retrieval import Retriever
+
+        self._check_model()
+        return Retriever(self.store, self.embedder, self.settings)
+
+    @cached_property
+    def _answerer(self) -> Answerer:
+        from reader.answers import Answerer
+
+        short_names = {p.id: p.short_name for p in self.store.papers()}
+        return Answerer(self._retriever, self.embedder, self.settings, short_names)
+
+    @cached_property
+    def _concepts(self) -> ConceptFinder:
+        from reader.concepts import ConceptFinder
+        from reader.glossary import load_glossary
+
+        return ConceptFinder(
+            self.store, self.settings, load_glossary(), self._reading_list_or_none()
+        )
+
+    def _check_model(self) -> None:
+        from reader.errors import IndexCorruptError
+
+        info = self.store.model_info()
+        wanted = embedder_fingerprint(self.settings)
+        if info is not None and info[0] != wanted:
+            raise IndexCorruptError(
+                f"the index was embedded with {info[0]!r} but settings ask for {wanted!r}; "
+                "run `reader ingest` to re-embed (notes are kept)"
+            )
+
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[Hit]:
+        paper_ids, role = self._resolve(filters or SearchFilters())
+        return self._retriever.search(query, k or self.settings.search_k, paper_ids, role)
+
+    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        paper_ids, role = self._resolve(filters or SearchFilters())
+        return self._answerer.ask(question, paper_ids, role)
+
+    def concept(self, term: str) -> ConceptResult:
+        return self._concepts.lookup(term)
+
+    def evaluate(self, gold_dir: Path) -> EvalReport:
+        from reader.evaluation import run_eval
+
+        return run_eval(self, gold_dir)
+
+    # ------------------------------------------------------------ progress and notes
+
+    def progress(self, paper_id: str | None = None) -> list[ReadingProgress]:
+        return self.store.progress(paper_id)
+
+    def mark_read(self, paper_id: str, section_number: str, read: bool = True) -> None:
+        self.paper(paper_id)
+        self.store.set_read(paper_id, section_number, read)
+
+    def save_note(self, paper_id: str, section_number: str, note: str) -> None:
+        self.paper(paper_id)
+        self.store.set_note(paper_id, section_number, note)
+
+    def entry(self, paper_id: str) -> PaperEntry | None:
+        reading_list = self._reading_list_or_none()
+        return reading_list.get(paper_id) if reading_list else None
+
+
+def _first_with_role(sections: Sequence[Section], role: SectionRole) -> Section | None:
+    return next((s for s in sections if s.role == role and s.level == 1), None)

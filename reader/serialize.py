@@ -1,0 +1,90 @@
+"""The JSON contracts of `--json` output: later tools and checks read these shapes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from reader.models import (
+    Answer,
+    ConceptResult,
+    Hit,
+    IngestReport,
+    PaperRecord,
+    Section,
+)
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "paper_id": hit.paper_id,
+        "paper_title": hit.paper_title,
+        "section": hit.section,
+        "section_role": hit.section_role.value,
+        "page": hit.page,
+        "text": hit.text,
+        "score": round(hit.score, 6),
+    }
+
+
+def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    return {"query": query, "hits": [hit_json(h) for h in hits]}
+
+
+def sections_json(paper: PaperRecord, sections: Sequence[Section]) -> dict[str, Any]:
+    return {
+        "paper": {"id": paper.id, "version": paper.version, "title": paper.title},
+        "sections": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "level": s.level,
+                "role": s.role.value,
+                "page_start": s.page_start,
+                "page_end": s.page_end,
+                "text": s.text,
+            }
+            for s in sections
+        ],
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "generated": answer.generated,
+        "citations": [
+            {"paper_id": c.paper_id, "section": c.section, "page": c.page, "quote": c.quote}
+            for c in answer.citations
+        ],
+        "hits": [hit_json(h) for h in answer.hits],
+    }
+
+
+def concept_json(result: ConceptResult) -> dict[str, Any]:
+    return {
+        "term": result.term,
+        "found": result.found,
+        "expansion": result.expansion,
+        "definitions": [dataclasses.asdict(d) for d in result.definitions],
+        "occurrences": [dataclasses.asdict(o) for o in result.occurrences],
+        "related": list(result.related),
+        "glossary": dataclasses.asdict(result.glossary) if result.glossary else None,
+        "reading_list": [dataclasses.asdict(r) for r in result.reading_list],
+        "hint": result.hint,
+    }
+
+
+def papers_json(papers: Sequence[PaperRecord]) -> dict[str, Any]:
+    return {"papers": [dataclasses.asdict(p) for p in papers]}
+
+
+def ingest_json(report: IngestReport) -> dict[str, Any]:
+    return {
+        "papers": [dataclasses.asdict(o) for o in report.outcomes],
+        "failed": len(report.failed),
+        "stage_seconds": {k: round(v, 3) for k, v in report.stage_seconds.items()},
+    }
