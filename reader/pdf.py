@@ -1,0 +1,198 @@
+"""Open a PDF safely and turn it into clean sections (the public entry point of extraction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.errors import PdfError
+from reader.headings import Heading, detect_headings
+from reader.layout import Line, PageText, page_lines, strip_furniture
+from reader.models import ExtractedPaper, Section, SectionRole
+from reader.outline import OutlineEntry, outline_headings
+from reader.sections import build_sections, render
+from reader.settings import Settings
+from reader.textclean import clean_line
+
+MIN_TEXT_CHARS = 200  # fewer visible characters than this in the whole file: no text layer
+_HEAD_BYTES = 1024
+_TAIL_BYTES = 4096
+
+
+def _diagnose(head: bytes, tail: bytes, size: int, source: str) -> str | None:
+    """What is wrong with a file judged by its first and last bytes, or None if plausible."""
+    if size == 0:
+        return f"{source} is empty (0 bytes); re-download it"
+    if b"%PDF-" not in head:
+        lowered = head.lstrip().lower()
+        if lowered.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")) or (
+            b"<html" in lowered
+        ):
+            return f"{source} is an HTML page, not a PDF; check the URL and re-download it"
+        if b"obj" in tail or b"%%EOF" in tail:
+            return None  # header damaged but the body looks like PDF: let repair try
+        return f"{source} is not a PDF (no %PDF header); re-download it"
+    return None
+
+
+def check_pdf_bytes(data: bytes, source: str) -> None:
+    """Raise PdfError unless `data` plausibly is a whole PDF file."""
+    problem = _diagnose(data[:_HEAD_BYTES], data[-_TAIL_BYTES:], len(data), source)
+    if problem is None and b"%PDF-" in data[:_HEAD_BYTES] and b"%%EOF" not in data[-_TAIL_BYTES:]:
+        problem = f"{source} is truncated (no %%EOF at the end); re-download it"
+    if problem is not None:
+        raise PdfError(problem)
+
+
+def _pymupdf() -> Any:
+    """PyMuPDF, imported on first use (it is slow to import) and typed loosely."""
+    import pymupdf
+
+    return pymupdf
+
+
+def _open(path: Path, settings: Settings) -> Any:
+    """The opened PyMuPDF document, after the cheap checks; raises PdfError."""
+    pymupdf = _pymupdf()
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+            handle.seek(max(0, size - _TAIL_BYTES))
+            tail = handle.read(_TAIL_BYTES)
+    except FileNotFoundError:
+        raise PdfError(f"{path} does not exist; check the path") from None
+    except OSError as exc:
+        raise PdfError(f"{path} cannot be read ({exc.strerror}); check its permissions") from None
+    problem = _diagnose(head, tail, size, name)
+    if problem is not None:
+        raise PdfError(problem)
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:
+        raise PdfError(
+            f"{name} is damaged and cannot be opened ({_short(exc)}); re-download it"
+        ) from None
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise PdfError(f"{name} is encrypted (password-protected); save an unencrypted copy")
+    pages = doc.page_count
+    if pages == 0:
+        doc.close()
+        raise PdfError(f"{name} has no readable pages (truncated or damaged); re-download it")
+    if pages > settings.max_pdf_pages:
+        doc.close()
+        raise PdfError(
+            f"{name} has {pages} pages, more than max_pdf_pages={settings.max_pdf_pages}; "
+            "is it really a paper? raise READER_MAX_PDF_PAGES to read it"
+        )
+    return doc
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:80] or type(exc).__name__
+
+
+def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
+    """Every page's lines in reading order; raises PdfError on hostile or broken pages."""
+    pymupdf = _pymupdf()
+    flags = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
+    pages: list[PageText] = []
+    for number in range(doc.page_count):
+        try:
+            page = doc.load_page(number)
+            blocks = page.get_text("dict", flags=flags)
+        except Exception as exc:
+            raise PdfError(
+                f"{name}: page {number + 1} cannot be read ({_short(exc)}); re-download it"
+            ) from None
+        spans = sum(len(line["spans"]) for b in blocks["blocks"] for line in b.get("lines", ()))
+        if spans > settings.max_page_spans:
+            raise PdfError(
+                f"{name}: page {number + 1} has {spans} text spans, more than "
+                f"max_page_spans={settings.max_page_spans} (damaged or hostile); "
+                "raise READER_MAX_PAGE_SPANS to read it"
+            )
+        pages.append(page_lines(blocks, number + 1))
+    return pages
+
+
+def paper_title(pages: Sequence[PageText]) -> str | None:
+    """The largest text in the upper part of page 1, joined over its lines."""
+    if not pages:
+        return None
+    first = pages[0]
+    top = [ln for ln in first.lines if ln.y0 < 0.45 * first.height and len(ln.text) > 2]
+    if not top:
+        return None
+    biggest = max(ln.max_size for ln in top)
+    picked = [ln for ln in top if abs(ln.max_size - biggest) < 0.6]
+    title = clean_line(" ".join(ln.text for ln in picked[:4]))
+    return title[:300] or None
+
+
+def _merge_heads(outline: list[Heading], layout: list[Heading]) -> list[Heading]:
+    """Outline headings, plus layout headings the outline lacks (Abstract, References, ...)."""
+    taken: set[int] = set()
+    for head in outline:
+        taken.update(range(head.index, head.index + head.span))
+    max_depth = max((h.level for h in outline), default=0)
+    merged = list(outline)
+    for head in layout:
+        if any(i in taken for i in range(head.index, head.index + head.span)):
+            continue
+        if head.number and head.level <= max_depth and not head.number[0].isalpha():
+            continue  # the outline is authoritative for the numbered levels it covers
+        merged.append(head)
+    return sorted(merged, key=lambda h: h.index)
+
+
+def _whole_text_section(lines: Sequence[Line], title: str | None) -> tuple[Section, ...]:
+    """No headings found: one section holding all text, so nothing is lost."""
+    rendered = render(lines, ())
+    return (
+        Section(
+            number="",
+            title=title or "Full text",
+            level=1,
+            role=SectionRole.OTHER,
+            page_start=lines[0].page if lines else 1,
+            page_end=lines[-1].page if lines else 1,
+            text=rendered.text,
+            body_end=len(rendered.text),
+        ),
+    )
+
+
+def extract_paper(path: Path, settings: Settings) -> ExtractedPaper:
+    """Clean text and section tree of a PDF; raises PdfError for unreadable files."""
+    path = Path(path)
+    doc = _open(path, settings)
+    try:
+        pages = read_pages(doc, path.name, settings)
+        toc: list[OutlineEntry] = []
+        try:
+            toc = [(int(e[0]), str(e[1]), int(e[2])) for e in doc.get_toc(simple=True)]
+        except Exception:
+            toc = []  # a broken outline is no reason to fail: fall back to the layout
+        page_count = doc.page_count
+    finally:
+        doc.close()
+    visible = sum(len(ln.text.strip()) for p in pages for ln in p.lines)
+    if visible < MIN_TEXT_CHARS:
+        raise PdfError(
+            f"{path.name} has no text layer (a scan?); OCR is not done, use a PDF with text"
+        )
+    pages = strip_furniture(pages)
+    lines = [ln for p in pages for ln in p.lines]
+    title = paper_title(pages)
+    layout_heads = detect_headings(lines)
+    outline = outline_headings(toc, lines, page_count) if len(toc) >= 3 else []
+    used_outline = len(outline) >= max(3, len(toc) // 2)
+    heads = _merge_heads(outline, layout_heads) if used_outline else layout_heads
+    sections = build_sections(lines, heads) if heads else _whole_text_section(lines, title)
+    return ExtractedPaper(
+        page_count=page_count, sections=sections, title=title, used_outline=used_outline
+    )

@@ -1,0 +1,155 @@
+"""Clean text runs from PDFs: ligatures, odd whitespace, line-end hyphenation, wrapped lines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\ua732": "AA",
+    "\ua733": "aa",
+    "\u0132": "IJ",
+    "\u0133": "ij",
+}
+_TRANSLATE = str.maketrans(
+    {
+        **LIGATURES,
+        "\r": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n\n",
+        "\u00ad": "",  # soft hyphen: only marks a possible break
+        "\u2010": "-",  # typographic hyphens copy as ASCII hyphens
+        "\u2011": "-",
+    }
+)
+# Left parts that usually form a real compound when a line breaks at their hyphen.
+COMPOUND_PREFIXES = frozenset(
+    (
+        *("self", "non", "multi", "cross", "semi", "state", "end", "fine", "well", "high"),
+        *("low", "long", "short", "large", "small", "top", "two", "three", "four", "five"),
+        *("zero", "few", "many", "first", "second", "third", "half", "single", "double"),
+        *("full", "task", "model", "data", "image", "text", "word", "token", "sequence"),
+        *("layer", "pre", "post"),
+    )
+)
+_WORD = re.compile(r"[A-Za-z]+")
+_SPACES = re.compile(r"[^\S\n]+")
+_PARAGRAPHS = re.compile(r"\n[^\S\n]*\n\s*")
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_LOWER_START = re.compile(r"^([a-z]+)")
+
+
+# Control and format characters (zero-width spaces, BOM, bidi marks, surrogates, private-use
+# glyphs of unmapped fonts) carry no text; whitespace controls are left to the space collapsing.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]"
+)
+
+
+def _drop_invisible(text: str) -> str:
+    """Remove control and format characters but keep whitespace."""
+    return _INVISIBLE.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """One line: ligatures expanded, invisible characters dropped, whitespace collapsed."""
+    text = _drop_invisible(text.translate(_TRANSLATE))
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Lower-cased words of some texts, used to decide line-end hyphenation."""
+    vocab: set[str] = set()
+    for text in texts:
+        vocab.update(w.lower() for w in _WORD.findall(text.translate(_TRANSLATE)))
+    return vocab
+
+
+def hyphenated_forms(texts: Iterable[str]) -> set[str]:
+    """Lower-cased 'left-right' compounds printed inside lines (not at a line end)."""
+    found: set[str] = set()
+    pattern = re.compile(r"\b([A-Za-z]+-[A-Za-z]+)\b")
+    for text in texts:
+        found.update(m.lower() for m in pattern.findall(text))
+    return found
+
+
+def keep_hyphen(left: str, right: str, vocab: Collection[str], compounds: Collection[str]) -> bool:
+    """Whether 'left-' at a line end followed by 'right' is a real hyphen (True) or a split word."""
+    low_left, low_right = left.lower(), right.lower()
+    joined = low_left + low_right
+    if f"{low_left}-{low_right}" in compounds:
+        return True
+    if joined in vocab:
+        return False
+    if low_left in COMPOUND_PREFIXES and low_right in vocab:
+        return True
+    return len(low_left) >= 3 and len(low_right) >= 3 and low_left in vocab and low_right in vocab
+
+
+def wrap_join(
+    left: str, right: str, vocab: Collection[str] = (), compounds: Collection[str] = ()
+) -> str:
+    """Join two wrapped lines of one paragraph, rejoining a word hyphenated at the line end."""
+    if not left:
+        return right
+    if not right:
+        return left
+    tail = _HYPHEN_END.search(left)
+    head = _LOWER_START.match(right)
+    if tail and head:
+        word = tail.group(1)
+        # Mixed case or digits before the hyphen ("ResNet-", "GPT-") mark a name, not a split.
+        if word[1:] == word[1:].lower() and not keep_hyphen(word, head.group(1), vocab, compounds):
+            return left[:-1] + right
+        return left + right
+    if left.endswith("-") and right[:1].isalnum() and len(left) > 1 and left[-2].isalnum():
+        return left + right  # "GPT-" + "3", "ResNet-" + "50": a compound split at its hyphen
+    return left + " " + right
+
+
+def clean_paragraph(
+    lines: Iterable[str], vocab: Collection[str] = (), compounds: Collection[str] = ()
+) -> str:
+    """Clean and join the wrapped lines of one paragraph."""
+    text = ""
+    for raw in lines:
+        line = clean_line(raw)
+        if line:
+            text = wrap_join(text, line, vocab, compounds)
+    return text
+
+
+def clean_text(
+    text: str, vocab: Collection[str] | None = None, compounds: Collection[str] | None = None
+) -> str:
+    """Clean a text run; idempotent.
+
+    Ligatures are expanded, invisible characters dropped, wrapped lines joined (with line-end
+    hyphenation undone), runs of spaces collapsed, and paragraphs kept apart by a blank line.
+    Without `vocab`, the words of the text itself decide which line-end hyphens are real.
+    """
+    text = _drop_invisible(text.translate(_TRANSLATE))
+    if vocab is None:
+        vocab = words_of([text])
+    if compounds is None:
+        compounds = hyphenated_forms([text])
+    paragraphs = (
+        clean_paragraph(chunk.split("\n"), vocab, compounds) for chunk in _PARAGRAPHS.split(text)
+    )
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def normalize_for_match(text: str) -> str:
+    """Lower-case, ligatures expanded, accents kept, whitespace collapsed: for comparing strings."""
+    text = unicodedata.normalize("NFKC", _drop_invisible(text.translate(_TRANSLATE)))
+    return " ".join(text.lower().split())
