@@ -17,8 +17,10 @@ from reader.models import (
     FetchedPaper,
     Hit,
     IngestReport,
+    PageImage,
     PaperEntry,
     PaperRecord,
+    PaperStatus,
     ReadingList,
     ReadingProgress,
     SearchFilters,
@@ -276,6 +278,70 @@ class Library:
     def entry(self, paper_id: str) -> PaperEntry | None:
         reading_list = self._reading_list_or_none()
         return reading_list.get(paper_id) if reading_list else None
+
+    # ------------------------------------------------------------ app: status and PDF pages
+
+    def reading_status(self) -> list[PaperStatus]:
+        """Every reading-list paper in plan order (then other ingested ones): state and progress."""
+        from reader.render import pdf_candidates
+
+        reading_list = self._reading_list_or_none()
+        entries = list(reading_list.papers) if reading_list else []
+        records = {p.id: p for p in self.papers()} if self.has_index() else {}
+        listed = {e.id for e in entries}
+        entries += [PaperEntry(r.id, title=r.title) for r in records.values() if r.id not in listed]
+        statuses = []
+        for entry in entries:
+            record = records.get(entry.id)
+            if record is None:
+                available = bool(pdf_candidates(self.settings, entry.id))
+                statuses.append(PaperStatus(entry, None, available))
+                continue
+            worth = {
+                s.key
+                for s in self.store.sections(entry.id)
+                if s.level == 1 and s.role != SectionRole.REFERENCES
+            }
+            marks = self.store.progress(entry.id)
+            read = sum(1 for m in marks if m.read and m.section_number in worth)
+            notes = sum(1 for m in marks if m.note.strip())
+            statuses.append(PaperStatus(entry, record, True, len(worth), read, notes))
+        return statuses
+
+    def pdf_path(self, paper_id: str) -> Path | None:
+        """The local PDF the paper was ingested from (same sha256), or None if it is gone."""
+        from reader.render import find_pdf
+
+        return find_pdf(self.settings, paper_id, self.paper(paper_id).sha256)
+
+    def page_image(
+        self, paper_id: str, page: int, highlight: str | None = None, zoom: float = 1.5
+    ) -> PageImage:
+        """A page of the paper's PDF as PNG, with `highlight` (a passage) marked where it lies."""
+        from reader.errors import PdfError
+        from reader.render import render_page
+
+        path = self.pdf_path(paper_id)
+        if path is None:
+            raise PdfError(
+                f"the PDF of {paper_id} is not on disk; set READER_PDF_DIR to its folder "
+                "or run `reader ingest` to fetch it again"
+            )
+        return render_page(path, page, highlight, paper_id=paper_id, zoom=zoom)
+
+    def warm_up(self) -> None:
+        """Open the index and load the model now, so the first question is answered at once."""
+        from reader.embeddings import load_embedder
+
+        if not self.has_index():
+            return
+        if self._embedder is None:
+            # Loaded outside the lock so other threads keep reading the index meanwhile.
+            embedder = load_embedder(self.settings)
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = embedder
+        self._retriever  # noqa: B018 - the side effect (building it) is the point
 
 
 def _first_with_role(sections: Sequence[Section], role: SectionRole) -> Section | None:

@@ -1,0 +1,195 @@
+"""PDF pages as PNG images, with a passage highlighted where it lies on the page."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.errors import PaperNotFoundError, PdfError
+from reader.models import PageImage
+from reader.settings import Settings
+
+HIGHLIGHT_FILL = (1.0, 0.84, 0.0)  # amber, readable through 35% opacity
+HIGHLIGHT_OPACITY = 0.35
+MIN_BLOCK_WORDS = 4  # shorter common runs ("of the model") match by chance
+SHORT_PHRASE_WORDS = 3  # a phrase this short is searched for literally, every occurrence
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Token:
+    norm: str
+    rect: tuple[float, float, float, float]
+    line: tuple[int, int]  # (block, line) on the page, for merging boxes per line
+
+
+def pdf_candidates(settings: Settings, paper_id: str) -> list[Path]:
+    """Local files that may hold a paper: <id>.pdf and <id>v<N>.pdf in pdf_dir and the cache."""
+    stem = paper_id.replace("/", "_")
+    found: list[Path] = []
+    for folder in (settings.pdf_dir, settings.pdf_cache_dir):
+        if folder is None or not folder.is_dir():
+            continue
+        exact = folder / f"{stem}.pdf"
+        if exact.is_file():
+            found.append(exact)
+        found += sorted(
+            p for p in folder.glob(f"{stem}v*.pdf") if p.stem[len(stem) + 1 :].isdigit()
+        )
+    return found
+
+
+def find_pdf(settings: Settings, paper_id: str, sha256: str | None) -> Path | None:
+    """The local PDF a paper was ingested from: the candidate whose sha256 matches.
+
+    Without a hash, the first candidate. A file with another hash is a different version whose
+    pages need not match the index, so it is never returned in place of the right one.
+    """
+    candidates = pdf_candidates(settings, paper_id)
+    if sha256 is None:
+        return candidates[0] if candidates else None
+    return next((p for p in candidates if _file_sha256(p) == sha256), None)
+
+
+def _file_sha256(path: Path) -> str:
+    stat = path.stat()
+    return _sha256(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: Path, mtime_ns: int, size: int) -> str:
+    # Keyed by mtime and size too, so a replaced file is hashed again; each PDF is read once.
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def render_page(
+    pdf_path: Path,
+    page: int,
+    highlight: str | None = None,
+    *,
+    paper_id: str = "",
+    zoom: float = 1.5,
+) -> PageImage:
+    """Render 1-based `page` of a PDF to PNG, with `highlight` (a passage or phrase) marked."""
+    pymupdf = _pymupdf()
+    try:
+        doc = pymupdf.open(pdf_path)
+    except Exception as exc:  # pymupdf raises several unrelated types for damaged files
+        raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
+    with doc:
+        if not 1 <= page <= doc.page_count:
+            raise PaperNotFoundError(
+                f"{paper_id or pdf_path.name} has no page {page}; pick 1-{doc.page_count}"
+            )
+        pdf_page = doc[page - 1]
+        rects = highlight_rects(pdf_page, highlight) if highlight else []
+        for rect in rects:
+            # Drawn on the in-memory page only; the file is never saved.
+            pdf_page.draw_rect(
+                rect, color=None, fill=HIGHLIGHT_FILL, fill_opacity=HIGHLIGHT_OPACITY, overlay=True
+            )
+        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return PageImage(
+            paper_id=paper_id,
+            page=page,
+            page_count=doc.page_count,
+            png=pix.tobytes("png"),
+            width=pix.width,
+            height=pix.height,
+            highlighted=len(rects),
+        )
+
+
+def highlight_rects(page: Any, text: str) -> list[Any]:
+    """Boxes (one per line) covering where `text` lies on the page; [] if it is not there.
+
+    The index holds cleaned text (ligatures split, hyphenation repaired), so a long passage is
+    matched word by word against the page's words rather than searched for literally.
+    """
+    wanted = [_norm(w) for w in _WORD.findall(text)]
+    wanted = [w for w in wanted if w]
+    if not wanted:
+        return []
+    if len(wanted) <= SHORT_PHRASE_WORDS:
+        return list(page.search_for(" ".join(text.split())))
+    tokens = _page_tokens(page)
+    spans = _matched_spans([t.norm for t in tokens], wanted)
+    boxes: dict[tuple[int, int], Any] = {}
+    for start, end in spans:
+        for token in tokens[start:end]:
+            rect = _pymupdf().Rect(token.rect)
+            if token.line in boxes:
+                boxes[token.line] |= rect
+            else:
+                boxes[token.line] = rect
+    return list(boxes.values())
+
+
+def _pymupdf() -> Any:
+    # Imported on first use so `import reader` stays instant; typed Any as its stubs are partial.
+    import pymupdf
+
+    return pymupdf
+
+
+def _norm(word: str) -> str:
+    # NFKC folds ligatures (ﬁ → fi) and full-width forms, as the extractor does.
+    return "".join(ch for ch in unicodedata.normalize("NFKC", word).lower() if ch.isalnum())
+
+
+def _page_tokens(page: Any) -> list[_Token]:
+    """The page's words, normalised, with a word broken by a line-end hyphen joined again."""
+    words = page.get_text("words", sort=True)
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(words):
+        x0, y0, x1, y1, raw, block, line = words[i][:7]
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if raw.endswith("-") and nxt is not None and (nxt[5], nxt[6]) != (block, line):
+            joined = _norm(raw) + _norm(nxt[4])
+            tokens.append(_Token(joined, (x0, y0, x1, y1), (block, line)))
+            tokens.append(_Token("", tuple(nxt[:4]), (nxt[5], nxt[6])))
+            i += 2
+            continue
+        for part in _WORD.findall(raw):
+            norm = _norm(part)
+            if norm:
+                tokens.append(_Token(norm, (x0, y0, x1, y1), (block, line)))
+        i += 1
+    return tokens
+
+
+def _matched_spans(page_words: Sequence[str], wanted: Sequence[str]) -> list[tuple[int, int]]:
+    """Runs of page words (start, end) that align with `wanted`, gaps inside the passage filled."""
+    matcher = difflib.SequenceMatcher(None, page_words, wanted, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= MIN_BLOCK_WORDS]
+    if not blocks:
+        return []
+    start, end = blocks[0].a, blocks[-1].a + blocks[-1].size
+    # One stretch when it is about as long as the passage (formulas or a hyphen broke the run);
+    # otherwise the matched blocks alone, so no unrelated text between them is marked.
+    if end - start <= len(wanted) * 1.3 + 10:
+        return [(start, end)]
+    return _merge((b.a, b.a + b.size) for b in blocks)
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
