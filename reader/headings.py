@@ -85,7 +85,7 @@ def _title_ok(title: str) -> bool:
         return False
     if not (title[0].isupper() or title[0].isdigit()):
         return False
-    if title[-1] in ",;=" or (title.endswith(".") and not title.endswith("etc.")):
+    if title[-1] in ",;=" or ". " in title:
         return False
     return not _CAPTION.match(title)
 
@@ -107,6 +107,8 @@ def parse_heading(text: str) -> HeadingText | None:
         if match:
             number = match.group("num")
             title = match.group("title").strip()
+            if title.endswith(".") and not title.endswith(".."):
+                title = title[:-1].rstrip()  # some styles end headings with a period
             if pattern is _LETTER:
                 number = number.upper()
             if _title_ok(title):

@@ -62,22 +62,26 @@ def _merge_block_lines(block: dict[str, Any], page: int, index: int) -> list[Lin
     """Merge the PyMuPDF lines of one block that share a baseline ("1" + "Introduction")."""
     groups: list[list[dict[str, Any]]] = []
     boxes: list[list[float]] = []
+    baselines: list[tuple[float, float]] = []  # (baseline y, font size) of each group
     for line in block["lines"]:
         direction = line["dir"]
-        if abs(direction[1]) > 0.05 or direction[0] <= 0:
+        if abs(direction[1]) > 0.05 or direction[0] <= 0 or not line["spans"]:
             continue  # rotated text: margin stamps, axis labels
         x0, y0, x1, y1 = line["bbox"]
-        height = max(y1 - y0, 0.1)
+        main = max(line["spans"], key=lambda s: s["size"])
+        base, size = main["origin"][1], main["size"]
         target = None
+        # Same baseline (within sub/superscript offsets), not overlapping boxes: tall math
+        # symbols make boxes of neighbouring lines overlap.
         for gi in range(len(groups) - 1, max(len(groups) - 4, -1), -1):
-            _, gy0, _, gy1 = boxes[gi]
-            overlap = min(y1, gy1) - max(y0, gy0)
-            if overlap > 0.5 * min(height, max(gy1 - gy0, 0.1)):
+            gbase, gsize = baselines[gi]
+            if abs(base - gbase) < 0.5 * max(size, gsize):
                 target = gi
                 break
         if target is None:
             groups.append([line])
             boxes.append([x0, y0, x1, y1])
+            baselines.append((base, size))
         else:
             groups[target].append(line)
             box = boxes[target]
@@ -221,7 +225,8 @@ def _looks_two_column(
 def _mark_paragraphs(lines: list[Line]) -> list[Line]:
     """Flag lines that begin a paragraph: the block's first, after a gap, or an indented line."""
     out: list[Line] = []
-    block_x0 = min(ln.x0 for ln in lines)
+    edges = Counter(round(ln.x0) for ln in lines).most_common()
+    block_x0 = min(x for x, n in edges if n == edges[0][1])  # the usual left edge
     block_x1 = max(ln.x1 for ln in lines)
     pitches = sorted(b.y0 - a.y0 for a, b in itertools.pairwise(lines) if b.y0 > a.y0)
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
@@ -235,6 +240,8 @@ def _mark_paragraphs(lines: list[Line]) -> list[Line]:
             ends = bool(_SENTENCE_END.search(prev.text))
             if (pitch and gap > 1.6 * pitch) or (ends and (short_prev or 4 < indent < 40)):
                 start = True
+            elif indent < -4:
+                start = True  # hanging indent: a new reference or list item
             elif prev.bold and not line.bold and prev.x1 < block_x1 - 0.3 * (block_x1 - block_x0):
                 start = True  # a bold heading line above its first body line
         out.append(replace(line, para_start=start, first_in_block=i == 0))

@@ -95,6 +95,18 @@ def _short(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:80] or type(exc).__name__
 
 
+def _refuse_text_floods(page: Any, name: str, number: int, settings: Settings) -> None:
+    """Cheap pre-check: far more text-showing operators than spans allowed (hostile page)."""
+    contents = page.read_contents()
+    shows = contents.count(b"Tj") + contents.count(b"TJ")
+    if shows > 2 * settings.max_page_spans:
+        raise PdfError(
+            f"{name}: page {number} has about {shows} text spans, more than "
+            f"max_page_spans={settings.max_page_spans} (damaged or hostile); "
+            "raise READER_MAX_PAGE_SPANS to read it"
+        )
+
+
 def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
     """Every page's lines in reading order; raises PdfError on hostile or broken pages."""
     pymupdf = _pymupdf()
@@ -103,6 +115,7 @@ def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
     for number in range(doc.page_count):
         try:
             page = doc.load_page(number)
+            _refuse_text_floods(page, name, number + 1, settings)
             blocks = page.get_text("dict", flags=flags)
         except Exception as exc:
             raise PdfError(
@@ -139,14 +152,30 @@ def _merge_heads(outline: list[Heading], layout: list[Heading]) -> list[Heading]
     for head in outline:
         taken.update(range(head.index, head.index + head.span))
     max_depth = max((h.level for h in outline), default=0)
+    numbers = {h.number for h in outline if h.number}
     merged = list(outline)
     for head in layout:
         if any(i in taken for i in range(head.index, head.index + head.span)):
             continue
-        if head.number and head.level <= max_depth and not head.number[0].isalpha():
+        if head.number in numbers:
+            continue
+        if head.number and head.level <= max_depth and not _fills_gap(head, outline):
             continue  # the outline is authoritative for the numbered levels it covers
         merged.append(head)
     return sorted(merged, key=lambda h: h.index)
+
+
+def _fills_gap(head: Heading, outline: Sequence[Heading]) -> bool:
+    """A printed heading whose outline entry could not be located (so its number is missing)."""
+    before = [h for h in outline if h.index < head.index and h.number]
+    after = [h for h in outline if h.index > head.index and h.number]
+    if not before or not after:
+        return False
+    return _number_key(before[-1].number) < _number_key(head.number) < _number_key(after[0].number)
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 1000 + ord(p[0]) for p in number.split("."))
 
 
 def _whole_text_section(lines: Sequence[Line], title: str | None) -> tuple[Section, ...]:

@@ -25,7 +25,6 @@ _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
             r"ting|formulation|statement))"
         ),
     ),
-    (SectionRole.CONCLUSION, re.compile(r"conclu|discussion|future work|limitation|summary")),
     (
         SectionRole.EXPERIMENTS,
         re.compile(
@@ -33,6 +32,7 @@ _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
             r"|analys[ie]s$|studies$|study$"
         ),
     ),
+    (SectionRole.CONCLUSION, re.compile(r"conclu|discussion|future work|limitation|summary")),
 )
 # Top-level sections that are never the paper's method.
 _NOT_METHOD = re.compile(r"acknowledg|broader impact|ethic|reproducib|author contrib|funding")

@@ -40,6 +40,17 @@ COMPOUND_PREFIXES = frozenset(
         *("layer", "pre", "post"),
     )
 )
+# TeX sets accents as separate glyphs before the letter: "G¨uler" should read "Güler".
+_COMBINING = {
+    "\u00a8": "\u0308",
+    "\u00b4": "\u0301",
+    "\u02c6": "\u0302",
+    "\u02dc": "\u0303",
+    "\u02c7": "\u030c",
+    "\u02da": "\u030a",
+}
+_ACCENT_FIRST = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02da])([A-Za-z\u0131])")
+_LINE_END_SPLIT = re.compile(r"[A-Za-z]+-[^\S\n]*\n\s*[A-Za-z]+")
 _WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[^\S\n]+")
 _PARAGRAPHS = re.compile(r"\n[^\S\n]*\n\s*")
@@ -51,7 +62,7 @@ _LOWER_START = re.compile(r"^([a-z]+)")
 # glyphs of unmapped fonts) carry no text; whitespace controls are left to the space collapsing.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]"
+    "\u2060-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\ue000-\uf8ff]"
 )
 
 
@@ -60,9 +71,17 @@ def _drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def _compose(match: re.Match[str]) -> str:
+    letter = "i" if match.group(2) == "ı" else match.group(2)
+    composed = unicodedata.normalize("NFC", letter + _COMBINING[match.group(1)])
+    return composed if len(composed) == 1 else match.group(0)
+
+
 def clean_line(text: str) -> str:
     """One line: ligatures expanded, invisible characters dropped, whitespace collapsed."""
-    text = _drop_invisible(text.translate(_TRANSLATE))
+    text = _drop_invisible(text.replace("\r\n", " ").translate(_TRANSLATE))
+    if _ACCENT_FIRST.search(text):
+        text = _ACCENT_FIRST.sub(_compose, text)
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
@@ -138,11 +157,12 @@ def clean_text(
     hyphenation undone), runs of spaces collapsed, and paragraphs kept apart by a blank line.
     Without `vocab`, the words of the text itself decide which line-end hyphens are real.
     """
-    text = _drop_invisible(text.translate(_TRANSLATE))
-    if vocab is None:
-        vocab = words_of([text])
-    if compounds is None:
-        compounds = hyphenated_forms([text])
+    text = _drop_invisible(text.replace("\r\n", "\n").translate(_TRANSLATE))
+    if vocab is None or compounds is None:
+        # Evidence from the text itself, minus the fragments of words split at line ends.
+        whole = _LINE_END_SPLIT.sub(" ", text)
+        vocab = words_of([whole]) if vocab is None else vocab
+        compounds = hyphenated_forms([whole]) if compounds is None else compounds
     paragraphs = (
         clean_paragraph(chunk.split("\n"), vocab, compounds) for chunk in _PARAGRAPHS.split(text)
     )

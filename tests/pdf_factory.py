@@ -1,0 +1,335 @@
+"""Small, deterministic PDFs made with PyMuPDF for tests: papers in one or two columns, with
+or without an outline, plus hostile files (encrypted, huge page counts, span floods)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+PAGE_W, PAGE_H = 612.0, 792.0
+BODY = 10.0
+LEADING = 12.0
+REGULAR, BOLD = "tiro", "tibo"  # Times-Roman, Times-Bold (base-14, always available)
+
+_VOCABULARY = (
+    "model attention layer network training data image text token sequence encoder decoder "
+    "vision language learning gradient optimizer batch feature representation loss objective "
+    "transformer convolution residual contrastive momentum queue embedding projection head "
+    "benchmark accuracy baseline ablation dataset evaluation"
+)
+WORDS = tuple(_VOCABULARY.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, font: str, size: float) -> float:
+    """Printed width of a word (base-14 fonts have no kerning, so widths add up)."""
+    return float(pymupdf.get_text_length(text, fontname=font, fontsize=size))
+
+
+def sentence(seed: int, words: int = 14) -> str:
+    """A deterministic pseudo-sentence; `seed` makes paragraphs distinguishable."""
+    picked = [WORDS[(seed * 7 + i * 11 + i * i) % len(WORDS)] for i in range(words)]
+    return " ".join(picked).capitalize() + "."
+
+
+def paragraph(seed: int, sentences: int = 4) -> str:
+    return " ".join(sentence(seed * 13 + k) for k in range(sentences))
+
+
+@dataclass
+class Heading:
+    """A heading as printed: number and title; `split_number` prints the number separately."""
+
+    number: str
+    title: str
+    level: int = 1
+    split_number: bool = False
+
+
+@dataclass
+class Para:
+    text: str
+
+
+@dataclass
+class Caption:
+    """A figure or table caption (label in bold, like LaTeX templates often print it)."""
+
+    label: str
+    text: str
+
+
+@dataclass
+class Lines:
+    """A paragraph printed with exactly these line breaks (to test hyphenation)."""
+
+    lines: list[str]
+
+
+Item = Heading | Para | Caption | Lines
+
+
+@dataclass
+class PaperSpec:
+    title: str = "A Synthetic Paper About Attention"
+    items: list[Item] = field(default_factory=list)
+    columns: int = 1
+    outline: list[tuple[int, str]] | None = None  # (level, title); pages are filled in
+    running_header: str | None = "Preprint. Under review."
+    page_numbers: bool = True
+    arxiv_stamp: bool = True
+
+
+class _Writer:
+    """Lays out items top to bottom, column by column, page by page."""
+
+    def __init__(self, doc: pymupdf.Document, spec: PaperSpec) -> None:
+        self.doc = doc
+        self.spec = spec
+        self.top, self.bottom = 72.0, PAGE_H - 72.0
+        margin, gutter = 72.0, 20.0
+        width = PAGE_W - 2 * margin
+        if spec.columns == 2:
+            col = (width - gutter) / 2
+            self.cols = [(margin, col), (margin + col + gutter, col)]
+        else:
+            self.cols = [(margin, width)]
+        self.page: pymupdf.Page | None = None
+        self.col = 0
+        self.y = self.top
+        self.heading_pages: list[int] = []
+        self.first_top = self.top  # where columns start on page 1 (below the title)
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
+        number = self.doc.page_count
+        if self.spec.running_header:
+            self.page.insert_text((72, 40), self.spec.running_header, fontname=REGULAR, fontsize=9)
+        if self.spec.page_numbers:
+            self.page.insert_text(
+                (PAGE_W / 2 - 3, PAGE_H - 40), str(number), fontname=REGULAR, fontsize=BODY
+            )
+        self.col = 0
+        self.y = self.top
+
+    def advance(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            if self.col + 1 < len(self.cols):
+                self.col += 1
+                self.y = self.first_top if self.doc.page_count == 1 else self.top
+            else:
+                self.new_page()
+
+    def text(self, x: float, text: str, font: str, size: float) -> None:
+        assert self.page is not None
+        self.page.insert_text((x, self.y + size), text, fontname=font, fontsize=size)
+
+    def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        used = 0.0
+        space = _width(" ", font, size)
+        for word in text.split():
+            extra = _width(word, font, size) + (space if current else 0.0)
+            if used + extra <= width or not current:
+                current = f"{current} {word}" if current else word
+                used += extra
+            else:
+                lines.append(current)
+                current = word
+                used = _width(word, font, size)
+        if current:
+            lines.append(current)
+        return lines
+
+    def lines(self, lines: Sequence[str], font: str, size: float, first_indent: float = 0) -> None:
+        for i, line in enumerate(lines):
+            self.advance(LEADING)
+            x0 = self.cols[self.col][0] + (first_indent if i == 0 else 0)
+            self.text(x0, line, font, size)
+            self.y += LEADING
+
+    def heading(self, head: Heading) -> None:
+        size = 12.0 if head.level == 1 else BODY
+        self.y += 8
+        self.advance(3 * LEADING)  # keep a heading with its first lines
+        self.heading_pages.append(self.doc.page_count)
+        x0, width = self.cols[self.col]
+        if head.split_number:
+            self.text(x0, head.number, BOLD, size)
+            title_x = x0 + 24
+            for line in self.wrap(head.title, BOLD, size, width - 24):
+                self.text(title_x, line, BOLD, size)
+                self.y += LEADING + 2
+        else:
+            label = f"{head.number} {head.title}".strip()
+            for line in self.wrap(label, BOLD, size, width):
+                self.text(x0, line, BOLD, size)
+                self.y += LEADING + 2
+        self.y += 4
+
+    def para(self, text: str) -> None:
+        width = self.cols[self.col][1]
+        self.lines(self.wrap(text, REGULAR, BODY, width - 12), REGULAR, BODY, first_indent=12)
+        self.y += 6
+
+    def caption(self, cap: Caption) -> None:
+        x0, width = self.cols[self.col]
+        self.y += 30  # room for an imaginary figure
+        self.advance(2 * LEADING)
+        assert self.page is not None
+        self.page.draw_rect(pymupdf.Rect(x0, self.y - 28, x0 + width, self.y - 4))
+        self.text(x0, cap.label, BOLD, 9.0)
+        offset = pymupdf.get_text_length(cap.label + " ", fontname=BOLD, fontsize=9.0)
+        rest = self.wrap(cap.text, REGULAR, 9.0, width - offset)
+        if rest:
+            self.text(x0 + offset, rest[0], REGULAR, 9.0)
+        self.y += 11
+        for line in rest[1:]:
+            self.advance(11)
+            self.text(x0, line, REGULAR, 9.0)
+            self.y += 11
+        self.y += 8
+
+
+def make_paper(path: Path, spec: PaperSpec) -> Path:
+    """Write a paper PDF following `spec` and return its path."""
+    doc = pymupdf.open()
+    writer = _Writer(doc, spec)
+    first = doc[0]
+    title_width = pymupdf.get_text_length(spec.title, fontname=BOLD, fontsize=17)
+    first.insert_text(((PAGE_W - title_width) / 2, 100), spec.title, fontname=BOLD, fontsize=17)
+    first.insert_text((250, 125), "Ada Lovelace and Alan Turing", fontname=REGULAR, fontsize=11)
+    if spec.arxiv_stamp:
+        first.insert_text(
+            (30, 560),
+            "arXiv:2401.01234v2  [cs.LG]  3 Jan 2024",
+            fontname=REGULAR,
+            fontsize=20,
+            rotate=90,
+        )
+    writer.y = writer.first_top = 150
+    for item in spec.items:
+        if isinstance(item, Heading):
+            writer.heading(item)
+        elif isinstance(item, Para):
+            writer.para(item.text)
+        elif isinstance(item, Lines):
+            writer.lines(item.lines, REGULAR, BODY, first_indent=12)
+            writer.y += 6
+        else:
+            writer.caption(item)
+    if spec.outline is not None:
+        pages = writer.heading_pages
+        toc = [
+            [lvl, title, pages[i] if i < len(pages) else 1]
+            for i, (lvl, title) in enumerate(spec.outline)
+        ]
+        doc.set_toc(toc)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def standard_items(split_heading: bool = False, number_span: bool = False) -> list[Item]:
+    """A small paper: Abstract, 1 Introduction, 2 Method (2.1, 2.2), 3 Experiments,
+    4 Conclusion, References; with a figure caption and a table caption in the body."""
+    method_title = (
+        "Method With A Deliberately Long Heading That Has To Wrap Onto A Second Line Here"
+        if split_heading
+        else "Method"
+    )
+    return [
+        Heading("", "Abstract"),
+        Para("We study synthetic papers. " + paragraph(1, 3)),
+        Heading("1", "Introduction"),
+        Para("Introduction begins here. " + paragraph(2)),
+        Lines(
+            [
+                "A smooth acti-",
+                "vation follows each self-",
+                "attention layer; self-attention and activation are standard.",
+            ]
+        ),
+        Para(paragraph(3)),
+        Heading("2", method_title, split_number=number_span),
+        Para("Method begins here. " + paragraph(4)),
+        Caption("Figure 1:", "Overview of the model architecture used by this method."),
+        Heading("2.1", "Encoder"),
+        Para("Encoder begins here. " + paragraph(5)),
+        Caption("Table 1:", "Results on the benchmark with several baselines."),
+        Heading("2.2", "Decoder"),
+        Para("Decoder begins here. " + paragraph(6, 8)),
+        Heading("3", "Experiments"),
+        Para("Experiments begin here. " + paragraph(7, 10)),
+        Para(paragraph(8, 10)),
+        Heading("4", "Conclusion"),
+        Para("Conclusion begins here. " + paragraph(9)),
+        Heading("", "References"),
+        Para("[1] A. Author. A paper about things. In Proceedings, 2020."),
+        Para("[2] B. Author. Another paper about other things. Journal, 2021."),
+    ]
+
+
+STANDARD_OUTLINE = [
+    (1, "1 Introduction"),
+    (1, "2 Method"),
+    (2, "2.1 Encoder"),
+    (2, "2.2 Decoder"),
+    (1, "3 Experiments"),
+    (1, "4 Conclusion"),
+]
+
+
+def make_encrypted(path: Path) -> Path:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Secret paper text. " * 5, fontname=REGULAR, fontsize=10)
+    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="owner", user_pw="user")
+    doc.close()
+    return path
+
+
+def make_many_pages(path: Path, pages: int = 1001) -> Path:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Page 1 " * 50, fontname=REGULAR, fontsize=10)
+    for _ in range(pages - 1):
+        doc.new_page()  # blank: the page count alone must be enough to refuse the file
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def make_span_flood(path: Path, spans: int = 100_000) -> Path:
+    """One page with `spans` tiny text pieces at scattered positions (a hostile file)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    page.insert_text((10, 10), "x", fontname="helv", fontsize=1)  # registers font /helv
+    ops = ["BT"]
+    for i in range(spans):
+        x, y = 5 + (i * 7) % 600, 5 + (i * 13) % 780
+        size = 1 + i % 3  # alternating sizes force a new span each time
+        ops.append(f"/helv {size} Tf 1 0 0 1 {x} {y} Tm (a) Tj")
+    ops.append("ET")
+    xref = page.get_contents()[0]
+    doc.update_stream(xref, doc.xref_stream(xref) + b"\n" + "\n".join(ops).encode())
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def make_image_only(path: Path) -> Path:
+    """A 'scan': pages with drawings but no text layer."""
+    doc = pymupdf.open()
+    for _ in range(2):
+        page = doc.new_page()
+        for k in range(20):
+            page.draw_rect(pymupdf.Rect(50, 50 + 30 * k, 500, 70 + 30 * k), fill=(0.2, 0.2, 0.2))
+    doc.save(path)
+    doc.close()
+    return path
