@@ -138,11 +138,16 @@ def load_reading_list(path: Path) -> ReadingList:
 
 
 def _yaml_problem(exc: Exception) -> str:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    if mark is not None:
-        return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1} ({problem})"
-    return f"YAML syntax error ({problem})"
+    if mark is None:
+        return f"YAML syntax error ({problem})"
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    # An unclosed bracket or quote is noticed late; the line where it opened helps more.
+    if context is not None and context.line != mark.line:
+        problem = f"{problem}; the construct started at line {context.line + 1}"
+    return f"YAML syntax error at {where} ({problem})"
 
 
 def _parse_entry(raw: Any, label: str) -> PaperEntry:
