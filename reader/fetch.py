@@ -213,12 +213,13 @@ class PaperFetcher:
 
 def _pdf_url(result: Any) -> str | None:
     url = getattr(result, "pdf_url", None)
-    if url:
-        return str(url)
-    for link in getattr(result, "links", ()):
-        if getattr(link, "content_type", None) == "application/pdf":
-            return str(link.href)
-    return None
+    if not url:
+        links = getattr(result, "links", ())
+        url = next((x.href for x in links if x.content_type == "application/pdf"), None)
+    if not url:
+        return None
+    # The feed still says http://arxiv.org; going straight to https saves a redirect.
+    return re.sub(r"^http://(export\.)?arxiv\.org/", "https://arxiv.org/", str(url))
 
 
 def _timeout_session(timeout: float) -> Any:

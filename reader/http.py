@@ -78,7 +78,7 @@ def with_retries(
             return attempt()
         except TransientError as exc:
             if index == tries - 1:
-                raise PermanentError(f"{exc.reason} (gave up after {tries} attempts)") from None
+                raise PermanentError(f"{exc.reason}; gave up after {tries} attempts") from None
             pause = base_delay * (2**index)
             if exc.retry_after is not None:
                 if exc.retry_after > MAX_RETRY_AFTER_SECONDS:

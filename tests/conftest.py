@@ -10,8 +10,11 @@ from arxiv_server import ArxivServer
 
 
 @pytest.fixture
-def arxiv_server() -> Iterator[ArxivServer]:
+def arxiv_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
     """A loopback arXiv (Atom API at .api_url, PDFs at /pdf/<id>v<N>) with scriptable faults."""
+    # A proxy configured in the environment must not swallow loopback requests.
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     server = ArxivServer().start()
     try:
         yield server
