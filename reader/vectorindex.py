@@ -103,3 +103,31 @@ def serialize(index: VectorIndex) -> bytes:
 
 def deserialize(data: bytes) -> VectorIndex:
     return VectorIndex.from_bytes(data)
+
+
+_MAGIC = b"READER-FAISS 1\n"
+
+
+def pack_stamped(index: VectorIndex, stamp: str) -> bytes:
+    """Index bytes behind a header naming the index state they were built from and a checksum."""
+    import hashlib
+
+    payload = index.to_bytes()
+    digest = hashlib.sha256(payload).hexdigest()
+    return _MAGIC + f"{stamp}\n{digest}\n".encode() + payload
+
+
+def unpack_stamped(data: bytes) -> tuple[str, VectorIndex]:
+    """(stamp, index); `VectorIndexError` if the bytes are truncated, altered or foreign."""
+    import hashlib
+
+    if not data.startswith(_MAGIC):
+        raise VectorIndexError("missing header")
+    parts = data[len(_MAGIC) :].split(b"\n", 2)
+    if len(parts) != 3:
+        raise VectorIndexError("truncated header")
+    stamp, digest, payload = parts
+    # The checksum catches a torn or truncated write before FAISS parses it.
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise VectorIndexError("checksum mismatch")
+    return stamp.decode("utf-8", "replace"), VectorIndex.from_bytes(payload)
