@@ -87,7 +87,20 @@ def _title_ok(title: str) -> bool:
         return False
     if title[-1] in ",;=" or ". " in title:
         return False
+    if title.endswith(".") and not _title_case(title):
+        return False  # a sentence, not a heading
     return not _CAPTION.match(title)
+
+
+_MINOR_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to via vs with without".split()
+)
+
+
+def _title_case(title: str) -> bool:
+    """Every word capitalised except short function words: "Benchmark Experiments."."""
+    words = [w for w in title.split() if w[:1].isalpha()]
+    return bool(words) and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words)
 
 
 def parse_heading(text: str) -> HeadingText | None:
@@ -107,7 +120,7 @@ def parse_heading(text: str) -> HeadingText | None:
         if match:
             number = match.group("num")
             title = match.group("title").strip()
-            if title.endswith(".") and not title.endswith(".."):
+            if title.endswith(".") and not title.endswith("..") and _title_case(title):
                 title = title[:-1].rstrip()  # some styles end headings with a period
             if pattern is _LETTER:
                 number = number.upper()

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 # The rotated stamp arXiv prints on the left margin of page 1.
 ARXIV_STAMP = re.compile(
@@ -39,8 +39,7 @@ class Line:
     @property
     def caps(self) -> bool:
         """All letters upper case (small caps or capitals), at least two of them."""
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
+        return self.text.isupper() and sum(c.isalpha() for c in self.text) >= 2
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,33 @@ class PageText:
     span_count: int
 
 
-def _is_bold(span: dict[str, Any]) -> bool:
-    return bool(span["flags"] & 16) or bool(_BOLD_FONT.search(span["font"]))
+class _Proto(NamedTuple):
+    """A merged line before paragraph flags are known (cheap to build)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    size: float
+    max_size: float
+    bold: bool
 
 
-def _merge_block_lines(block: dict[str, Any], page: int, index: int) -> list[Line]:
+_bold_cache: dict[tuple[str, int], bool] = {}
+
+
+def _is_bold(font: str, flags: int) -> bool:
+    key = (font, flags & 16)
+    found = _bold_cache.get(key)
+    if found is None:
+        found = bool(flags & 16) or bool(_BOLD_FONT.search(font))
+        if len(_bold_cache) < 4096:
+            _bold_cache[key] = found
+    return found
+
+
+def _merge_block_lines(block: dict[str, Any]) -> list[_Proto]:
     """Merge the PyMuPDF lines of one block that share a baseline ("1" + "Introduction")."""
     groups: list[list[dict[str, Any]]] = []
     boxes: list[list[float]] = []
@@ -88,16 +109,18 @@ def _merge_block_lines(block: dict[str, Any], page: int, index: int) -> list[Lin
             boxes[target] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
     out = []
     for group, box in zip(groups, boxes, strict=True):
-        out_line = _make_line(sorted(group, key=lambda ln: ln["bbox"][0]), box, page, index)
+        if len(group) > 1:
+            group.sort(key=lambda ln: ln["bbox"][0])
+        out_line = _make_line(group, box)
         if out_line is not None:
             out.append(out_line)
     out.sort(key=lambda ln: ln.y0)
     return out
 
 
-def _make_line(group: list[dict[str, Any]], box: list[float], page: int, block: int) -> Line | None:
+def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
     parts: list[str] = []
-    sizes: Counter[float] = Counter()
+    sizes: dict[float, int] = {}
     max_size = 0.0
     bold = True
     letters = 0
@@ -117,47 +140,39 @@ def _make_line(group: list[dict[str, Any]], box: list[float], page: int, block: 
             stripped = text.strip()
             if stripped:
                 size = round(span["size"], 1)
-                sizes[size] += len(stripped)
-                if any(c.isalpha() for c in stripped):
+                sizes[size] = sizes.get(size, 0) + len(stripped)
+                if stripped.lower() != stripped.upper():  # has letters (cheaper than a regex)
                     letters += 1
-                    max_size = max(max_size, size)
-                    bold = bold and _is_bold(span)
+                    if size > max_size:
+                        max_size = size
+                    bold = bold and _is_bold(span["font"], span["flags"])
     text = "".join(parts).strip()
     if not text:
         return None
-    size = sizes.most_common(1)[0][0] if sizes else 0.0
-    return Line(
-        page=page,
-        x0=box[0],
-        y0=box[1],
-        x1=box[2],
-        y1=box[3],
-        text=text,
-        size=size,
-        max_size=max_size or size,
-        bold=bold and letters > 0,
-        block=block,
-    )
+    size = max(sizes, key=sizes.__getitem__) if sizes else 0.0
+    bold = bold and letters > 0
+    return _Proto(box[0], box[1], box[2], box[3], text, size, max_size or size, bold)
 
 
 def page_lines(page_dict: dict[str, Any], page: int) -> PageText:
     """Lines of one page (a `page.get_text("dict")` result) in reading order."""
     width = float(page_dict.get("width", 612.0))
     height = float(page_dict.get("height", 792.0))
-    blocks: list[list[Line]] = []
+    blocks: list[list[_Proto]] = []
+    indices: list[int] = []
     spans = 0
     for index, block in enumerate(page_dict.get("blocks", ())):
         if block.get("type", 0) != 0:
             continue
         for line in block["lines"]:
             spans += len(line["spans"])
-        merged = [ln for ln in _merge_block_lines(block, page, index) if not _is_stamp(ln.text)]
+        merged = [ln for ln in _merge_block_lines(block) if not _is_stamp(ln.text)]
         if merged:
             blocks.append(merged)
-    ordered = _reading_order(blocks, width)
+            indices.append(index)
     lines: list[Line] = []
-    for block_lines in ordered:
-        lines.extend(_mark_paragraphs(block_lines))
+    for i in _reading_order(blocks):
+        lines.extend(_mark_paragraphs(blocks[i], page, indices[i]))
     return PageText(page, width, height, tuple(lines), spans)
 
 
@@ -165,8 +180,8 @@ def _is_stamp(text: str) -> bool:
     return text.startswith("arXiv:") and bool(ARXIV_STAMP.match(text))
 
 
-def _reading_order(blocks: list[list[Line]], width: float) -> list[list[Line]]:
-    """Left column then right column, cut into bands at blocks spanning both columns."""
+def _reading_order(blocks: list[list[_Proto]]) -> list[int]:
+    """Block indices: left column then right column, cut into bands at blocks spanning both."""
     if not blocks:
         return []
     left_edge = min(ln.x0 for b in blocks for ln in b)
@@ -175,29 +190,28 @@ def _reading_order(blocks: list[list[Line]], width: float) -> list[list[Line]]:
     mid = (left_edge + right_edge) / 2
     slack = 0.08 * text_width
 
-    def bbox(b: list[Line]) -> tuple[float, float, float, float]:
+    def bbox(b: list[_Proto]) -> tuple[float, float, float, float]:
         return (min(ln.x0 for ln in b), min(ln.y0 for ln in b), max(ln.x1 for ln in b), b[-1].y1)
 
     boxes = [bbox(b) for b in blocks]
     two_column = _looks_two_column(boxes, mid, text_width)
     if not two_column:
-        order = sorted(range(len(blocks)), key=lambda i: (round(boxes[i][1], 0), boxes[i][0]))
-        return [blocks[i] for i in order]
-    result: list[list[Line]] = []
+        return sorted(range(len(blocks)), key=lambda i: (round(boxes[i][1], 0), boxes[i][0]))
+    result: list[int] = []
     left: list[int] = []
     right: list[int] = []
 
     def flush() -> None:
         for side in (left, right):
             side.sort(key=lambda i: boxes[i][1])
-            result.extend(blocks[i] for i in side)
+            result.extend(side)
             side.clear()
 
     for i in sorted(range(len(blocks)), key=lambda i: boxes[i][1]):
         x0, _, x1, _ = boxes[i]
         if x0 < mid - slack and x1 > mid + slack:
             flush()
-            result.append(blocks[i])
+            result.append(i)
         elif (x0 + x1) / 2 < mid:
             left.append(i)
         else:
@@ -222,7 +236,7 @@ def _looks_two_column(
     return narrow_left > 0 and narrow_right > 0 and narrow_left + narrow_right > wide
 
 
-def _mark_paragraphs(lines: list[Line]) -> list[Line]:
+def _mark_paragraphs(lines: list[_Proto], page: int, block: int) -> list[Line]:
     """Flag lines that begin a paragraph: the block's first, after a gap, or an indented line."""
     out: list[Line] = []
     edges = Counter(round(ln.x0) for ln in lines).most_common()
@@ -244,7 +258,7 @@ def _mark_paragraphs(lines: list[Line]) -> list[Line]:
                 start = True  # hanging indent: a new reference or list item
             elif prev.bold and not line.bold and prev.x1 < block_x1 - 0.3 * (block_x1 - block_x0):
                 start = True  # a bold heading line above its first body line
-        out.append(replace(line, para_start=start, first_in_block=i == 0))
+        out.append(Line(page, *line, block=block, para_start=start, first_in_block=i == 0))
     return out
 
 
@@ -279,3 +293,52 @@ def _margin_key(line: Line, height: float) -> tuple[int, str] | None:
         return None
     text = re.sub(r"\d+", "#", line.text.lower())
     return (round(line.y0 / 6), " ".join(text.split()))
+
+
+def defer_asides(lines: Sequence[Line], body: float) -> list[Line]:
+    """Move footnotes and captions that cut a sentence in two to after that sentence's paragraph.
+
+    An aside is a block set smaller than body text. It is moved only when the main text before
+    it is unfinished and the main text after it continues in lower case (a paragraph running on
+    into the next column or page), so the paragraph reads whole.
+    """
+    small: dict[tuple[int, int], bool] = {}
+    for line in lines:
+        key = (line.page, line.block)
+        is_small = line.max_size <= body - 0.7 and not line.bold
+        small[key] = small.get(key, True) and is_small
+    out: list[Line] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not small[(lines[i].page, lines[i].block)]:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < n and small[(lines[j].page, lines[j].block)]:
+            j += 1
+        run = list(lines[i:j])
+        prev = out[-1] if out else None
+        nxt = lines[j] if j < n else None
+        if (
+            prev is None
+            or nxt is None
+            or _SENTENCE_END.search(prev.text)
+            or not nxt.text[:1].islower()
+        ):
+            out.extend(run)
+            i = j
+            continue
+        # Copy the continued paragraph first, then the asides.
+        k = j
+        while (
+            k < n
+            and (k == j or not lines[k].para_start)
+            and not small[(lines[k].page, lines[k].block)]
+        ):
+            out.append(lines[k])
+            k += 1
+        out.extend(run)
+        i = k
+    return out

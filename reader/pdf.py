@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import PdfError
-from reader.headings import Heading, detect_headings
-from reader.layout import Line, PageText, page_lines, strip_furniture
+from reader.headings import Heading, body_size, detect_headings
+from reader.layout import Line, PageText, defer_asides, page_lines, strip_furniture
 from reader.models import ExtractedPaper, Section, SectionRole
 from reader.outline import OutlineEntry, outline_headings
 from reader.sections import build_sections, render
@@ -216,6 +216,7 @@ def extract_paper(path: Path, settings: Settings) -> ExtractedPaper:
         )
     pages = strip_furniture(pages)
     lines = [ln for p in pages for ln in p.lines]
+    lines = defer_asides(lines, body_size(lines))
     title = paper_title(pages)
     layout_heads = detect_headings(lines)
     outline = outline_headings(toc, lines, page_count) if len(toc) >= 3 else []

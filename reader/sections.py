@@ -11,6 +11,7 @@ from reader.layout import Line
 from reader.models import PageMark, Section, SectionRole
 from reader.textclean import clean_line, hyphenated_forms, words_of, wrap_join
 
+_NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%+\-−–×x()/\[\]]*$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]?$")
 _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
     (SectionRole.ABSTRACT, re.compile(r"^abstract$")),
@@ -60,7 +61,7 @@ def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
 
     def close() -> None:
         nonlocal para, length
-        if para:
+        if para and not _NUMBERS_ONLY.match(para):  # axis ticks and table debris carry no text
             parts.append(para)
             length = para_start + len(para)
             para = ""
@@ -142,7 +143,7 @@ def build_sections(lines: Sequence[Line], heads: Sequence[Heading]) -> tuple[Sec
         page = head.page
         last_page = page
         for i in range(head.index + head.span, end_line):
-            if lines[i].page != page:
+            if lines[i].page > page:  # asides moved past a page break do not count
                 page = lines[i].page
                 offset = max(0, min(starts[i] - body_start, len(text)))
                 if marks and marks[-1].offset == offset:

@@ -51,7 +51,8 @@ _COMBINING = {
 }
 _ACCENT_FIRST = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02da])([A-Za-z\u0131])")
 _LINE_END_SPLIT = re.compile(r"[A-Za-z]+-[^\S\n]*\n\s*[A-Za-z]+")
-_WORD = re.compile(r"[A-Za-z]+")
+_COMPOUND = re.compile(r"\b([a-z]+-[a-z]+)\b")
+_WORD = re.compile(r"[a-z]+")
 _SPACES = re.compile(r"[^\S\n]+")
 _PARAGRAPHS = re.compile(r"\n[^\S\n]*\n\s*")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
@@ -87,19 +88,13 @@ def clean_line(text: str) -> str:
 
 def words_of(texts: Iterable[str]) -> set[str]:
     """Lower-cased words of some texts, used to decide line-end hyphenation."""
-    vocab: set[str] = set()
-    for text in texts:
-        vocab.update(w.lower() for w in _WORD.findall(text.translate(_TRANSLATE)))
-    return vocab
+    joined = "\n".join(texts).translate(_TRANSLATE).lower()
+    return set(_WORD.findall(joined))
 
 
 def hyphenated_forms(texts: Iterable[str]) -> set[str]:
     """Lower-cased 'left-right' compounds printed inside lines (not at a line end)."""
-    found: set[str] = set()
-    pattern = re.compile(r"\b([A-Za-z]+-[A-Za-z]+)\b")
-    for text in texts:
-        found.update(m.lower() for m in pattern.findall(text))
-    return found
+    return set(_COMPOUND.findall("\n".join(texts).lower()))
 
 
 def keep_hyphen(left: str, right: str, vocab: Collection[str], compounds: Collection[str]) -> bool:
