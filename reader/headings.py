@@ -93,7 +93,27 @@ def _title_ok(title: str) -> bool:
 
 
 _MINOR_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to via vs with without".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "vs",
+        "with",
+        "without",
+    ]
 )
 
 
