@@ -117,9 +117,12 @@ def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
             page = doc.load_page(number)
             _refuse_text_floods(page, name, number + 1, settings)
             blocks = page.get_text("dict", flags=flags)
+        except PdfError:
+            raise  # already says what is wrong and how to fix it
         except Exception as exc:
             raise PdfError(
-                f"{name}: page {number + 1} cannot be read ({_short(exc)}); re-download it"
+                f"{name} is damaged: page {number + 1} cannot be read ({_short(exc)}); "
+                "re-download it"
             ) from None
         spans = sum(len(line["spans"]) for b in blocks["blocks"] for line in b.get("lines", ()))
         if spans > settings.max_page_spans:
