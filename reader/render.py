@@ -20,6 +20,7 @@ HIGHLIGHT_FILL = (1.0, 0.84, 0.0)  # amber, readable through 35% opacity
 HIGHLIGHT_OPACITY = 0.35
 MIN_BLOCK_WORDS = 4  # shorter common runs ("of the model") match by chance
 SHORT_PHRASE_WORDS = 3  # a phrase this short is searched for literally, every occurrence
+CROP_PADDING = 14.0  # points of margin kept around the page's text
 
 _WORD = re.compile(r"\w+")
 
@@ -85,10 +86,12 @@ def render_page(
     """Render 1-based `page` of a PDF to PNG, with `highlight` (a passage or phrase) marked."""
     pymupdf = _pymupdf()
     try:
-        doc = pymupdf.open(pdf_path)
+        doc = pymupdf.open(pdf_path, filetype="pdf")  # never sniffed as HTML or an image
     except Exception as exc:  # pymupdf raises several unrelated types for damaged files
         raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
     with doc:
+        if not doc.is_pdf or doc.page_count == 0:
+            raise PdfError(f"{pdf_path}: not a readable PDF; re-fetch it")
         if not 1 <= page <= doc.page_count:
             raise PaperNotFoundError(
                 f"{paper_id or pdf_path.name} has no page {page}; pick 1-{doc.page_count}"
@@ -100,7 +103,9 @@ def render_page(
             pdf_page.draw_rect(
                 rect, color=None, fill=HIGHLIGHT_FILL, fill_opacity=HIGHLIGHT_OPACITY, overlay=True
             )
-        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        pix = pdf_page.get_pixmap(
+            matrix=pymupdf.Matrix(zoom, zoom), clip=content_box(pdf_page), alpha=False
+        )
         return PageImage(
             paper_id=paper_id,
             page=page,
@@ -110,6 +115,23 @@ def render_page(
             height=pix.height,
             highlighted=len(rects),
         )
+
+
+def content_box(page: Any) -> Any:
+    """The page without its empty margins, so the text is as large as the column allows."""
+    box = _pymupdf().Rect()
+    for block in page.get_text("blocks"):
+        rect = _pymupdf().Rect(block[:4])
+        if rect.height > 4 * rect.width:  # rotated margin text, like arXiv's side stamp
+            continue
+        box |= rect
+    for image in page.get_image_info():
+        box |= _pymupdf().Rect(image["bbox"])
+    if box.is_empty:
+        return page.rect
+    pad = CROP_PADDING
+    padded = _pymupdf().Rect(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    return padded & page.rect
 
 
 def highlight_rects(page: Any, text: str) -> list[Any]:

@@ -1,0 +1,1 @@
+"""The Streamlit app's pages: UI only; everything else goes through `reader.Library`."""

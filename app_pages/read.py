@@ -1,0 +1,301 @@
+"""Read: a paper section by section, its PDF page beside the text, progress and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from app_pages.session import library
+from app_pages.widgets import md, no_index_notice, section_blocks, shown_errors
+from reader import Library, PaperRecord, ReaderError, ReadingList, Section
+
+# Session keys. Widgets have their own ("w_…") keys, which Streamlit drops when another page is
+# shown, so the choice is also kept under a plain key and survives a visit to Ask.
+PAPER, SECTION, PAGE, HIGHLIGHT = "read_paper", "read_section", "read_page", "read_hl"
+APPLIED, PENDING = "read_applied_link", "read_pending_link"
+PAGES_SEARCHED = 3  # a cited passage is looked for on its page and the next two
+PAGE_ZOOM = 2.0  # crisp at the width of half a wide screen
+
+
+def main() -> None:
+    lib = library()
+    with shown_errors():
+        if not lib.has_index():
+            no_index_notice()
+            return
+        papers = _in_plan_order(lib)
+        if not papers:
+            no_index_notice()
+            return
+        _take_link([p.id for p in papers])
+        paper = _pick_paper(papers)
+        sections = lib.sections(paper.id)
+        section = _pick_section(lib, paper, sections)
+        text_col, side_col = st.columns([1, 1], gap="large")
+        with side_col:
+            _plan_focus(lib, paper.id)
+            page = _pick_page(paper, section)
+            _page_view(paper, section, page)
+        with text_col:
+            _section_text(section, sections)
+            _progress_and_notes(lib, paper, section)
+            _neighbours(sections, section)
+        _write_link(paper.id, section, page)
+
+
+def _in_plan_order(lib: Library) -> list[PaperRecord]:
+    try:
+        plan: ReadingList | None = lib.reading_list()
+    except ReaderError:
+        plan = None
+    order = {e.id: i for i, e in enumerate(plan.papers)} if plan else {}
+    return sorted(lib.papers(), key=lambda p: (order.get(p.id, len(order)), p.id))
+
+
+def _take_link(paper_ids: Sequence[str]) -> None:
+    """A new ?paper=…&section=…&page=…&hl=… link (from Ask or Concepts) moves the reader there."""
+    params = st.query_params.to_dict()
+    if params == st.session_state.get(APPLIED) or params.get("paper") not in paper_ids:
+        return
+    st.session_state[APPLIED] = params
+    st.session_state[PAPER] = params["paper"]
+    st.session_state.pop("w_paper", None)
+    st.session_state[PENDING] = params
+
+
+def _pick_paper(papers: Sequence[PaperRecord]) -> PaperRecord:
+    by_id = {p.id: p for p in papers}
+    if st.session_state.get(PAPER) not in by_id:
+        st.session_state[PAPER] = papers[0].id
+    st.session_state.setdefault("w_paper", st.session_state[PAPER])
+    chosen = st.sidebar.selectbox(
+        "Paper",
+        list(by_id),
+        key="w_paper",
+        format_func=lambda pid: f"{by_id[pid].short_name} — {by_id[pid].title}",
+    )
+    if chosen != st.session_state[PAPER]:  # another paper: start it at its first section
+        st.session_state[PAPER] = chosen
+        for key in (SECTION, PAGE, HIGHLIGHT, "w_section", "w_page"):
+            st.session_state.pop(key, None)
+    return by_id[chosen]
+
+
+def _pick_section(lib: Library, paper: PaperRecord, sections: Sequence[Section]) -> Section:
+    by_key = {s.key: s for s in sections}
+    done = {p.section_number for p in lib.progress(paper.id) if p.read}
+    pending = st.session_state.pop(PENDING, None)
+    if pending is not None:
+        found = _resolve(sections, pending.get("section", ""), _int(pending.get("page")))
+        if found is not None:
+            quote = pending.get("hl") or None
+            page = _int(pending.get("page")) or found.page_start
+            st.session_state[SECTION] = found.key
+            st.session_state[PAGE] = _page_with(paper, quote, page) if quote else page
+            st.session_state[HIGHLIGHT] = quote
+            st.session_state.pop("w_section", None)
+            st.session_state.pop("w_page", None)
+    if st.session_state.get(SECTION) not in by_key:
+        # Opens on the plan's first sections (Introduction, then Method), the first unread one.
+        first = lib.read(paper.id)
+        unread = [s for s in first if s.key not in done]
+        st.session_state[SECTION] = (unread or first)[0].key
+        st.session_state.pop("w_section", None)
+    st.session_state.setdefault("w_section", st.session_state[SECTION])
+    starred = {s.key for s in lib.read(paper.id)}
+
+    def label(key: str) -> str:
+        s = by_key[key]
+        mark = "✓ " if key in done else ("★ " if key in starred else "")
+        return "\u2003" * (s.level - 1) + mark + md(s.label)
+
+    key = st.sidebar.radio(
+        "Sections (★ read first, ✓ read)", list(by_key), key="w_section", format_func=label
+    )
+    if key != st.session_state[SECTION]:
+        st.session_state[SECTION] = key
+        st.session_state[PAGE] = by_key[key].page_start
+        st.session_state[HIGHLIGHT] = None
+        st.session_state.pop("w_page", None)
+    return by_key[key]
+
+
+def _resolve(sections: Sequence[Section], wanted: str, page: int | None) -> Section | None:
+    """The section a link names: by key, label, number or title; else the one holding the page."""
+    text = " ".join(wanted.split()).lower()
+    number = text.split(" ", 1)[0].lstrip("§").rstrip(".")
+    matchers: list[Callable[[Section], bool]] = [
+        lambda s: s.key.lower() == text,
+        lambda s: s.label.lower() == text,
+        lambda s: bool(s.number) and s.number.lower() == number,
+        lambda s: s.title.lower() == text,
+    ]
+    for match in matchers:
+        found = [s for s in sections if match(s)]
+        if text and found:
+            return found[0]
+    if page is not None:
+        holding = [s for s in sections if s.page_start <= page <= s.page_end]
+        return max(holding, key=lambda s: s.level) if holding else None
+    return None
+
+
+def _page_with(paper: PaperRecord, quote: str, page: int) -> int:
+    """The page where a cited passage is found: a passage starting at the foot of its page
+    mostly lies on the next one."""
+    for candidate in range(page, min(page + PAGES_SEARCHED, paper.page_count + 1)):
+        try:
+            if _page_png(paper.id, paper.sha256, candidate, quote)[1]:
+                return candidate
+        except ReaderError:
+            break
+    return page
+
+
+def _pick_page(paper: PaperRecord, section: Section) -> int:
+    page = min(max(st.session_state.get(PAGE) or section.page_start, 1), paper.page_count)
+    st.session_state.setdefault("w_page", page)
+    chosen = int(
+        st.number_input(
+            f"PDF page (of {paper.page_count})", 1, max(paper.page_count, 1), step=1, key="w_page"
+        )
+    )
+    if chosen != page:
+        st.session_state[HIGHLIGHT] = None  # a cited passage belongs to its own page
+    st.session_state[PAGE] = chosen
+    return chosen
+
+
+def _section_text(section: Section, sections: Sequence[Section]) -> None:
+    pages = f"p.{section.page_start}" + (
+        f"–{section.page_end}" if section.page_end != section.page_start else ""
+    )
+    st.header(md(section.label), anchor=False)
+    st.caption(md(f"{section.role.value.replace('_', ' ')} · {pages}"))
+    children = [s for s in sections if section.number and s.number.startswith(section.number + ".")]
+    with st.container(height=640, border=False):
+        for is_heading, text in section_blocks(section, children):
+            if is_heading:
+                st.subheader(md(text), anchor=False)
+            else:
+                st.markdown(md(text))
+        if not section.text.strip():
+            st.caption("This section has no text of its own; pick a subsection.")
+
+
+def _progress_and_notes(lib: Library, paper: PaperRecord, section: Section) -> None:
+    saved = {p.section_number: p for p in lib.progress(paper.id)}.get(section.key)
+    read_key = f"w_read_{paper.id}_{section.key}"
+    note_key = f"w_note_{paper.id}_{section.key}"
+    st.session_state.setdefault(read_key, bool(saved and saved.read))
+    st.session_state.setdefault(note_key, saved.note if saved else "")
+
+    def toggle_read() -> None:
+        lib.mark_read(paper.id, section.key, bool(st.session_state[read_key]))
+
+    st.toggle("I have read this section", key=read_key, on_change=toggle_read)
+    with st.form(f"note_form_{paper.id}_{section.key}", border=False):
+        st.text_area(
+            "My notes on this section", key=note_key, height=110, placeholder="Saved in the index"
+        )
+        if st.form_submit_button("Save note", icon=":material/save:"):
+            lib.save_note(paper.id, section.key, str(st.session_state[note_key]))
+            st.toast("Note saved")
+    if saved and saved.note:
+        st.caption(md(f"Last saved {saved.updated_at}"))
+
+
+def _neighbours(sections: Sequence[Section], section: Section) -> None:
+    """Previous and next section at this depth or above (a parent's text holds its children)."""
+    index = sections.index(section)
+    before = [s for s in sections[:index] if s.level <= section.level]
+    after = [s for s in sections[index + 1 :] if s.level <= section.level]
+    left, right = st.columns(2)
+    if before and left.button(md(f"← {before[-1].label}"), key="prev_section"):
+        _go(before[-1])
+    if after and right.button(md(f"{after[0].label} →"), key="next_section"):
+        _go(after[0])
+
+
+def _go(target: Section) -> None:
+    st.session_state[SECTION] = target.key
+    st.session_state[PAGE] = target.page_start
+    st.session_state[HIGHLIGHT] = None
+    for key in ("w_section", "w_page"):
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def _plan_focus(lib: Library, paper_id: str) -> None:
+    entry = lib.entry(paper_id)
+    if entry is None or not (entry.focus or entry.key_concepts):
+        return
+    with st.container(border=True):
+        where = f"Stage {entry.stage}, weeks {entry.weeks}" if entry.stage else "Study plan"
+        st.markdown(f"**Look for** · {md(where)}")
+        for item in entry.focus:
+            st.markdown(f"- {md(item)}")
+        if entry.key_concepts:
+            st.caption("Key concepts: " + md(", ".join(entry.key_concepts)))
+
+
+def _page_view(paper: PaperRecord, section: Section, page: int) -> None:
+    cited = st.session_state.get(HIGHLIGHT)
+    highlight = cited or _own_text_on_page(section, page)
+    try:
+        png, marked = _page_png(paper.id, paper.sha256, page, highlight)
+    except ReaderError as exc:
+        st.info(str(exc))
+        return
+    what = "the cited passage" if cited else "this section's text"
+    caption = f"Page {page} of {paper.page_count}"
+    caption += f" · highlighted: {what}" if marked else ""
+    if cited and not marked:
+        caption += " · the cited passage is not on this page"
+    st.image(png, caption=caption, width="stretch")
+    if paper.arxiv_url:
+        st.link_button("Open on arXiv", paper.arxiv_url, icon=":material/open_in_new:")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _page_png(paper_id: str, sha256: str, page: int, highlight: str | None) -> tuple[bytes, int]:
+    # sha256 is part of the cache key: a re-ingested, different PDF renders afresh.
+    image = library().page_image(paper_id, page, highlight, zoom=PAGE_ZOOM)
+    return image.png, image.highlighted
+
+
+def _own_text_on_page(section: Section, page: int) -> str | None:
+    """The part of the section's own text (subsections excluded) that lies on `page`."""
+    start = 0 if page == section.page_start else None
+    end = section.body_end
+    for mark in section.marks:
+        if mark.page == page:
+            start = mark.offset
+        elif mark.page > page and start is not None:
+            end = min(end, mark.offset)
+            break
+    heading = section.label if page == section.page_start else ""
+    if start is None or start >= end:
+        return heading or None
+    return f"{heading}\n{section.text[start:end]}"
+
+
+def _write_link(paper_id: str, section: Section, page: int) -> None:
+    """Keep the address bar on what is shown, so a reload or a bookmark comes back here."""
+    params = {"paper": paper_id, "section": section.key, "page": str(page)}
+    if st.session_state.get(HIGHLIGHT):
+        params["hl"] = st.session_state[HIGHLIGHT]
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    st.session_state[APPLIED] = params
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+main()
