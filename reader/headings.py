@@ -83,8 +83,9 @@ def _title_ok(title: str) -> bool:
     letters = sum(c.isalpha() for c in title)
     if letters < 2 or letters < 0.5 * len(title.replace(" ", "")):
         return False
-    if not (title[0].isupper() or title[0].isdigit()):
-        return False
+    first = words[0]
+    if not (first[0].isupper() or first[0].isdigit() or first != first.lower()):
+        return False  # "iNaturalist" and "pRMSNorm" start lower case but are names
     if title[-1] in ",;=" or ". " in title:
         return False
     if title.endswith(".") and not _title_case(title):
@@ -232,7 +233,11 @@ def detect_headings(lines: Sequence[Line]) -> list[Heading]:
             continue
         if h.is_letter:
             major = h.number.split(".")[0]
-            announced = after_refs or line.text.lower().startswith("appendix")
+            announced = (
+                after_refs
+                or line.text.lower().startswith("appendix")
+                or bool(_APPENDIX_WORD.match(h.title))
+            )
             nested = numbered_top >= 2 and top is not None and "." in h.number
             if not (announced or nested):
                 continue

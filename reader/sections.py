@@ -12,6 +12,7 @@ from reader.models import PageMark, Section, SectionRole
 from reader.textclean import clean_line, hyphenated_forms, words_of, wrap_join
 
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%+\-−–×x()/\[\]]*$")
+_LIST_MARK = re.compile(r"^(\[\d+\]|[•·▪◦∗*–-]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]?$")
 _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
     (SectionRole.ABSTRACT, re.compile(r"^abstract$")),
@@ -58,6 +59,7 @@ def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
     starts = [0] * len(lines)
     skip_until = -1
     continuable = False
+    prev: Line | None = None
 
     def close() -> None:
         nonlocal para, length
@@ -85,9 +87,8 @@ def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
             starts[i] = length + 2 if parts or para else 0
             continue
         new_para = line.para_start
-        if new_para and line.first_in_block and continuable and para:
-            # A paragraph running on into the next column or page.
-            new_para = not (text[0].islower() and not _SENTENCE_END.search(para))
+        if new_para and line.first_in_block and continuable and para and prev is not None:
+            new_para = not _continues(para, text, prev, line)
         if new_para or not para:
             close()
             para_start = length + 2 if parts else 0
@@ -97,8 +98,24 @@ def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
             para = wrap_join(para, text, vocab, compounds)
             starts[i] = para_start + len(para) - len(text)
         continuable = True
+        prev = line
     close()
     return RenderedText("\n\n".join(parts), tuple(starts))
+
+
+def _continues(para: str, text: str, prev: Line, line: Line) -> bool:
+    """Whether a new block carries on the open paragraph (next column, next page, or a block
+    split PyMuPDF made inside a paragraph)."""
+    if _SENTENCE_END.search(para) or _LIST_MARK.match(text):
+        return False
+    if text[0].islower():
+        return True
+    # Unfinished sentence and the very next line below in the same column.
+    return (
+        line.page == prev.page
+        and abs(line.x0 - prev.x0) < 30
+        and 0 <= line.y0 - prev.y1 < 0.8 * max(line.size, 1.0)
+    )
 
 
 def _hyphen_evidence(lines: Sequence[Line]) -> tuple[set[str], set[str]]:

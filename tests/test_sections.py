@@ -222,7 +222,7 @@ def test_no_garbage_headings(name: str) -> None:
     roles = [s.role for s in paper.sections if s.level == 1]
     if SectionRole.APPENDIX in roles:
         first = roles.index(SectionRole.APPENDIX)
-        assert all(r == SectionRole.APPENDIX for r in roles[first:])
+        assert set(roles[first:]) <= {SectionRole.APPENDIX, SectionRole.REFERENCES}
 
 
 # ------------------------------------------------------------------ messy copies
@@ -304,13 +304,31 @@ def test_outline_with_unnumbered_titles_gets_printed_numbers() -> None:
 
 
 def test_speed_pages_per_second() -> None:
+    """Extraction + sectioning costs little beyond PyMuPDF's own text extraction.
+
+    Judged against PyMuPDF in the same process, so a busy machine does not fail it; on an idle
+    core the pipeline reads 100+ pages/s (PyMuPDF alone ~170).
+    """
+    import pymupdf
+
     if not ALL_PAPERS:
         pytest.skip("papers not available")
     extract_paper(PAPERS / ALL_PAPERS[0], Settings())  # warm up imports
-    start = time.perf_counter()
-    pages = sum(extract_paper(PAPERS / n, Settings()).page_count for n in ALL_PAPERS)
-    rate = pages / (time.perf_counter() - start)
-    assert rate >= 50, f"{rate:.0f} pages/s"  # ~100+ pages/s on an idle core; slack for CI
+    flags = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
+    ours = raw = 0.0
+    pages = 0
+    for name in ALL_PAPERS:
+        start = time.perf_counter()
+        with pymupdf.open(PAPERS / name) as doc:
+            for page in doc:
+                page.get_text("dict", flags=flags)
+        middle = time.perf_counter()
+        pages += extract_paper(PAPERS / name, Settings()).page_count
+        ours += time.perf_counter() - middle
+        raw += middle - start
+    print(f"{pages} pages: {pages / ours:.0f} pages/s (PyMuPDF dict alone {pages / raw:.0f})")
+    assert ours < 2.5 * raw
+    assert pages / ours >= 20
 
 
 # ------------------------------------------------------------------ properties and units
