@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import PdfError
+from reader.flow import defer_asides
 from reader.headings import Heading, body_size, detect_headings
-from reader.layout import Line, PageText, defer_asides, page_lines, strip_furniture
+from reader.layout import Line, PageText, page_lines, strip_furniture
 from reader.models import ExtractedPaper, Section, SectionRole
 from reader.outline import OutlineEntry, outline_headings
 from reader.sections import build_sections, render

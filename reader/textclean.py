@@ -51,7 +51,8 @@ _COMBINING = {
 }
 _ACCENT_FIRST = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02da])([A-Za-z\u0131])")
 _LINE_END_SPLIT = re.compile(r"[A-Za-z]+-[^\S\n]*\n\s*[A-Za-z]+")
-_COMPOUND = re.compile(r"\b([a-z]+-[a-z]+)\b")
+_COMPOUND = re.compile(r"(?=\b([a-z]+-[a-z]+)\b)")  # overlapping: left-to, to-right
+_URL_TAIL = re.compile(r"(https?://|www\.)\S*[/?=&#_.-]$")
 _WORD = re.compile(r"[a-z]+")
 _SPACES = re.compile(r"[^\S\n]+")
 _PARAGRAPHS = re.compile(r"\n[^\S\n]*\n\s*")
@@ -122,10 +123,15 @@ def wrap_join(
     head = _LOWER_START.match(right)
     if tail and head:
         word = tail.group(1)
+        start = tail.start(1)
+        chained = start > 0 and left[start - 1] == "-"  # "left-to-" + "right"
         # Mixed case or digits before the hyphen ("ResNet-", "GPT-") mark a name, not a split.
-        if word[1:] == word[1:].lower() and not keep_hyphen(word, head.group(1), vocab, compounds):
+        named = word[1:] != word[1:].lower()
+        if not chained and not named and not keep_hyphen(word, head.group(1), vocab, compounds):
             return left[:-1] + right
         return left + right
+    if _URL_TAIL.search(left):
+        return left + right  # a URL broken at a line end
     if left.endswith("-") and right[:1].isalnum() and len(left) > 1 and left[-2].isalnum():
         return left + right  # "GPT-" + "3", "ResNet-" + "50": a compound split at its hyphen
     return left + " " + right
