@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +291,19 @@ def check_layout(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} uses index layout {meta.get('schema_version')}, this reader needs "
             f"{SCHEMA_VERSION}; {REBUILD}"
         )
+
+
+def chunk_filters(
+    paper_ids: Collection[str] | None, role: SectionRole | None
+) -> tuple[str, list[object]]:
+    """`AND ...` SQL over chunks `c` for the paper and role filters, with its parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if paper_ids is not None:
+        ids = list(paper_ids)
+        clauses.append(f"c.paper_id IN ({', '.join('?' * len(ids))})")
+        params.extend(ids)
+    if role is not None:
+        clauses.append("c.section_role = ?")
+        params.append(role.value)
+    return "".join(f" AND {c}" for c in clauses), params

@@ -12,6 +12,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,7 +31,7 @@ from reader.models import Chunk, PaperRecord, ReadingProgress, Section, SectionR
 from reader.settings import Settings
 from reader.store_lock import IngestLockAccess
 from reader.store_progress import ProgressDB
-from reader.store_vectors import VectorCache, index_from_rows
+from reader.store_vectors import VectorCache, index_from_rows, remove_stale_temp_files
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -59,6 +60,7 @@ class IndexStore:
         self._lock = threading.RLock()
         self._notes = ProgressDB(self.directory / PROGRESS)
         self._vectors = VectorCache(self.directory / VECTORS, writable)
+        self._identity = _file_identity(self.directory / LIBRARY)
 
     # ------------------------------------------------------------ open and close
 
@@ -72,6 +74,7 @@ class IndexStore:
         conn = schema.open_library(path, create=create)
         store = cls(settings, conn, writable=create)
         if create:
+            remove_stale_temp_files(settings.index_dir / VECTORS)
             try:
                 with store._guard():
                     store._vector_index()  # heal a missing or stale vectors.faiss on disk now
@@ -90,6 +93,11 @@ class IndexStore:
         for name in (LIBRARY, f"{LIBRARY}-wal", f"{LIBRARY}-shm", f"{LIBRARY}-journal", VECTORS):
             with contextlib.suppress(FileNotFoundError):
                 (settings.index_dir / name).unlink()
+
+    def replaced_on_disk(self) -> bool:
+        """True once library.sqlite was deleted or rebuilt under this open store (e.g. by
+        `reader ingest --rebuild` while the app runs): reopen to see the new library."""
+        return _file_identity(self.directory / LIBRARY) != self._identity
 
     def close(self) -> None:
         with self._lock:
@@ -252,7 +260,7 @@ class IndexStore:
         """BM25 (as -bm25, higher is better) for an already-sanitised FTS5 MATCH expression."""
         if k <= 0 or (paper_ids is not None and not paper_ids) or not match_expr.strip():
             return []
-        where, params = _filters(paper_ids, role)
+        where, params = schema.chunk_filters(paper_ids, role)
         sql = (
             f"SELECT c.id, -{schema.BM25} FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
             f" WHERE chunks_fts MATCH ?{where} ORDER BY {schema.BM25} LIMIT ?"
@@ -290,7 +298,7 @@ class IndexStore:
                 )
             allowed: set[int] | None = None
             if paper_ids is not None or role is not None:
-                where, params = _filters(paper_ids, role)
+                where, params = schema.chunk_filters(paper_ids, role)
                 rows = self._conn.execute(f"SELECT c.id FROM chunks c WHERE 1{where}", params)
                 allowed = {int(r[0]) for r in rows}
             return index.search(query, k, allowed)
@@ -421,17 +429,9 @@ class IndexStore:
             raise self._damaged(exc) from None
 
 
-def _filters(
-    paper_ids: Collection[str] | None, role: SectionRole | None
-) -> tuple[str, list[object]]:
-    """`AND ...` SQL over chunks `c` for the paper and role filters, with its parameters."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if paper_ids is not None:
-        ids = list(paper_ids)
-        clauses.append(f"c.paper_id IN ({', '.join('?' * len(ids))})")
-        params.extend(ids)
-    if role is not None:
-        clauses.append("c.section_role = ?")
-        params.append(role.value)
-    return "".join(f" AND {c}" for c in clauses), params
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino

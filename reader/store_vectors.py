@@ -87,6 +87,16 @@ class VectorCache:
             self.current(conn)  # checks the file's stamp; rebuilds and writes it if stale
 
 
+def remove_stale_temp_files(path: Path, older_than_seconds: float = 60.0) -> None:
+    """Delete temp files a killed writer left behind (young ones may be another's live write)."""
+    import time
+
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime > older_than_seconds:
+                tmp.unlink()
+
+
 def read_vectors_file(path: Path, stamp: str) -> VectorIndex | None:
     """The index in `path` if it was built from the library state `stamp`, else None."""
     from reader.vectorindex import VectorIndexError, unpack_stamped
@@ -105,6 +115,7 @@ def write_vectors_file(path: Path, index: VectorIndex, stamp: str) -> None:
     data = pack_stamped(index, stamp)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes it private; the library file is readable too
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

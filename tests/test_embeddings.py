@@ -62,3 +62,32 @@ def test_missing_model_and_onnx_give_model_errors(tmp_path: Path) -> None:
         load_embedder(Settings(embedding_backend="onnx"))
     with pytest.raises(ModelError, match="failed to load"):
         load_embedder(Settings(embedding_model=str(tmp_path)))
+
+
+PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
+
+
+@pytest.mark.skipif(not (PAPERS / "1706.03762.pdf").exists(), reason="test papers absent")
+def test_real_paper_chunked_embedded_stored_and_found(embedder: Embedder, tmp_path: Path) -> None:
+    from reader.chunking import chunk_sections
+    from reader.models import PaperRecord
+    from reader.pdf import extract_paper
+    from reader.store import IndexStore
+
+    settings = Settings(index_dir=tmp_path / "index")
+    paper = extract_paper(PAPERS / "1706.03762.pdf", settings)
+    chunks = chunk_sections("1706.03762", paper.sections, settings)
+    assert 20 < len(chunks) < 200
+    assert all(c.section_title.lower() != "references" for c in chunks)
+    vectors = embedder.embed([f"{c.section_title}. {c.text}" for c in chunks])
+    record = PaperRecord("1706.03762", 5, "Attention Is All You Need", "Transformer", "x", 15, 0, 0)
+    with IndexStore.open(settings, create=True) as store:
+        store.set_model_info(embedder.name, embedder.dim)
+        store.replace_paper(record, "fp", paper.sections, chunks, vectors)
+    with IndexStore.open(settings) as store:
+        query = embedder.embed(["why are dot products divided by the square root of d_k"])[0]
+        top = store.chunks([i for i, _ in store.vector_search(query, 3)])
+        assert any("Scaled Dot-Product" in c.chunk.section_title for c in top)
+        assert all(1 <= c.chunk.page <= 15 for c in top)
+        keyword = store.keyword_search("sinusoid*", 3)
+        assert "Positional Encoding" in store.chunk(keyword[0][0]).chunk.section_title
