@@ -217,19 +217,64 @@ def detect_headings(lines: Sequence[Line]) -> list[Heading]:
     """Headings from the page layout alone, kept only where the numbering makes sense."""
     body = body_size(lines)
     found = candidates(lines, body)
+    heads = _numbered(lines, found)
+    if sum(1 for h in heads if h.number and h.level == 1) < 2:
+        heads = _by_style(lines, body, heads)
+    return heads
+
+
+_ANCHORS = frozenset(("introduction", "conclusion", "conclusions", "related work"))
+
+
+def _by_style(lines: Sequence[Line], body: float, known: list[Heading]) -> list[Heading]:
+    """Unnumbered papers: lines set like their "Introduction" heading are headings too."""
+    styles = {_style_key(lines[h.index]) for h in known if h.title.lower() in _ANCHORS}
+    if not styles:
+        return known
+    taken = {h.index for h in known}
+    heads = list(known)
+    for i, line in enumerate(lines):
+        if i in taken or not line.para_start or _style_key(line) not in styles:
+            continue
+        title = clean_line(line.text)
+        if len(title.split()) <= 10 and _title_ok(title) and heading_style(line, body):
+            heads.append(Heading(i, 1, "", title, 1, line.page))
+    return sorted(heads, key=lambda h: h.index)
+
+
+def _roman(number: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for ch, nxt in zip(number, [*number[1:], ""], strict=True):
+        value = values[ch]
+        total += -value if nxt and values[nxt] > value else value
+    return total
+
+
+def _numbered(lines: Sequence[Line], found: list[tuple[int, int, HeadingText]]) -> list[Heading]:
+    """The candidates whose numbers form a plausible sequence, plus known unnumbered titles."""
     numbered_top = sum(1 for _, _, h in found if h.number and h.depth == 1 and not h.is_letter)
     heads: list[Heading] = []
     top: int | None = None  # current top-level number
     last_parts: tuple[int, ...] = ()
     letter: str | None = None
     after_refs = False
+    roman: int | None = None  # current top-level roman number (IEEE style: "II. Method")
     for index, used, h in found:
         line = lines[index]
         title_low = h.title.lower()
         if not h.number:
             if title_low in ("references", "bibliography") or _APPENDIX_WORD.match(title_low):
-                after_refs = True
+                after_refs, letter = True, None
             heads.append(Heading(index, used, "", h.title, 1, line.page))
+            continue
+        if roman is not None and not after_refs and h.is_letter and "." not in h.number:
+            # IEEE style: lettered subsections under roman sections.
+            if (letter is None and h.number == "A") or (
+                letter is not None and ord(h.number) == ord(letter) + 1
+            ):
+                letter = h.number
+                heads.append(Heading(index, used, h.number, h.title, 2, line.page))
             continue
         if h.is_letter:
             major = h.number.split(".")[0]
@@ -250,8 +295,14 @@ def detect_headings(lines: Sequence[Line]) -> list[Heading]:
             letter = major
             heads.append(Heading(index, used, h.number, h.title, h.depth, line.page))
             continue
+        if h.number[0] in "IVX":
+            value = _roman(h.number)
+            if (roman is None and value == 1) or (roman is not None and roman < value <= roman + 2):
+                roman, letter = value, None
+                heads.append(Heading(index, used, h.number, h.title, 1, line.page))
+            continue
         if not h.number.replace(".", "").isdigit():
-            continue  # roman numerals: only accepted through the outline
+            continue
         parts = tuple(int(p) for p in h.number.split("."))
         if letter is not None:
             continue  # arabic numbers after lettered appendices are tables or lists

@@ -201,7 +201,7 @@ def assign_roles(heads: Sequence[Heading]) -> list[SectionRole]:
     seen_refs = False
     for head in tops:
         role = role_of_title(head.title)
-        lettered = bool(head.number) and head.number[0].isalpha()
+        lettered = head.number[:1] in tuple("ABCDEFGH")  # appendix letters; roman I, V, X are not
         if role == SectionRole.REFERENCES:
             seen_refs = True
         elif role == SectionRole.APPENDIX or lettered:

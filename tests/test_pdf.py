@@ -11,6 +11,7 @@ from pdf_factory import (
     STANDARD_OUTLINE,
     Caption,
     Heading,
+    Item,
     PaperSpec,
     Para,
     make_encrypted,
@@ -167,6 +168,69 @@ def test_captions_and_numbers_in_text_are_not_headings(tmp_path: Path) -> None:
     ]
     paper = _extract(make_paper(tmp_path / "p.pdf", PaperSpec(items=items)))
     assert _labels(paper) == ["1 Introduction", "2 Method"]
+
+
+def test_ieee_style_roman_numbers_and_lettered_subsections(tmp_path: Path) -> None:
+    items: list[Item] = [
+        Heading("", "Abstract"),
+        Para(paragraph(1)),
+        Heading("I.", "INTRODUCTION"),
+        Para("Introduction begins here. " + paragraph(2)),
+        Heading("II.", "PROPOSED METHOD"),
+        Para("Method begins here. " + paragraph(3)),
+        Heading("A.", "Encoder", level=2),
+        Para(paragraph(4)),
+        Heading("B.", "Decoder", level=2),
+        Para(paragraph(5)),
+        Heading("III.", "EXPERIMENTS"),
+        Para(paragraph(6)),
+        Heading("IV.", "CONCLUSION"),
+        Para(paragraph(7)),
+        Heading("", "REFERENCES"),
+        Para("[1] A. Author. A paper. 2020."),
+    ]
+    paper = _extract(make_paper(tmp_path / "p.pdf", PaperSpec(items=items, columns=2)))
+    assert [(s.label, s.level) for s in paper.sections] == [
+        ("Abstract", 1),
+        ("I INTRODUCTION", 1),
+        ("II PROPOSED METHOD", 1),
+        ("A Encoder", 2),
+        ("B Decoder", 2),
+        ("III EXPERIMENTS", 1),
+        ("IV CONCLUSION", 1),
+        ("REFERENCES", 1),
+    ]
+    method = next(s for s in paper.sections if s.number == "II")
+    assert method.role == SectionRole.METHOD and method.text.startswith("Method begins here.")
+
+
+def test_unnumbered_headings_found_by_their_style(tmp_path: Path) -> None:
+    items: list[Item] = [
+        Heading("", "Abstract"),
+        Para(paragraph(1)),
+        Heading("", "Introduction"),
+        Para("Introduction begins here. " + paragraph(2)),
+        Heading("", "Our Approach"),
+        Para("Approach begins here. " + paragraph(3)),
+        Heading("", "Experiments"),
+        Para(paragraph(4)),
+        Heading("", "Conclusion"),
+        Para(paragraph(5)),
+        Heading("", "References"),
+        Para("[1] A. Author. A paper. 2020."),
+    ]
+    paper = _extract(make_paper(tmp_path / "p.pdf", PaperSpec(items=items)))
+    assert _labels(paper) == [
+        "Abstract",
+        "Introduction",
+        "Our Approach",
+        "Experiments",
+        "Conclusion",
+        "References",
+    ]
+    approach = paper.sections[2]
+    assert approach.role == SectionRole.METHOD
+    assert approach.text.startswith("Approach begins here.")
 
 
 def test_no_headings_gives_one_section(tmp_path: Path) -> None:
