@@ -87,7 +87,7 @@ def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
             starts[i] = length + 2 if parts or para else 0
             continue
         new_para = line.para_start
-        if new_para and line.first_in_block and continuable and para and prev is not None:
+        if new_para and continuable and para and prev is not None:
             new_para = not _continues(para, text, prev, line)
         if new_para or not para:
             close()

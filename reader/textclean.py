@@ -125,11 +125,16 @@ def wrap_join(
         word = tail.group(1)
         start = tail.start(1)
         chained = start > 0 and left[start - 1] == "-"  # "left-to-" + "right"
-        # Mixed case or digits before the hyphen ("ResNet-", "GPT-") mark a name, not a split.
+        rest = head.group(1)
+        if chained or f"{word}-{rest}".lower() in compounds:
+            return left + right
+        if (word + rest).lower() in vocab:
+            return left[:-1] + right  # printed whole elsewhere: "BooksCor-" + "pus"
+        # Mixed case before the hyphen ("ResNet-like") marks a name, not a split.
         named = word[1:] != word[1:].lower()
-        if not chained and not named and not keep_hyphen(word, head.group(1), vocab, compounds):
-            return left[:-1] + right
-        return left + right
+        if named or keep_hyphen(word, rest, vocab, compounds):
+            return left + right
+        return left[:-1] + right
     if _URL_TAIL.search(left):
         return left + right  # a URL broken at a line end
     if left.endswith("-") and right[:1].isalnum() and len(left) > 1 and left[-2].isalnum():
