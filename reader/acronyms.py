@@ -1,0 +1,122 @@
+"""Acronyms and their expansions as papers define them ("Gaussian Error Linear Unit (GELU)")."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_PAREN = re.compile(r"\(([^()]{1,80})\)")
+_WORDS = re.compile(r"[A-Za-z0-9][\w'-]*")
+
+
+def looks_like_acronym(term: str) -> bool:
+    """'GELU', 'MLM', 'CapFilt', 'InfoNCE': short, one token, capitals after the first letter."""
+    token = term.strip()
+    if not token or " " in token or len(token) > 12:
+        return False
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2
+
+
+def _singular(acronym: str) -> tuple[str, bool]:
+    if len(acronym) > 2 and acronym.endswith("s") and acronym[:-1].isupper():
+        return acronym[:-1], True
+    return acronym, False
+
+
+def match_long_form(short: str, words_before: str) -> str | None:
+    """Schwartz-Hearst: the shortest tail of `words_before` whose letters spell `short`.
+
+    Letters of the short form are matched right to left; its first letter must start a word.
+    """
+    short_chars = [ch.lower() for ch in short if ch.isalnum()]
+    if len(short_chars) < 2:
+        return None
+    text = re.sub(r"[“”\"‘’`]", " ", words_before).rstrip(" ,;:-")
+    words = _WORDS.findall(text)
+    if not words:
+        return None
+    words = words[-(min(len(short_chars) + 5, 2 * len(short_chars))) :]
+    long_text = " ".join(words)
+    s = len(short_chars) - 1
+    ell = len(long_text) - 1
+    while s >= 0:
+        ch = short_chars[s]
+        while ell >= 0 and (
+            long_text[ell].lower() != ch or (s == 0 and ell > 0 and long_text[ell - 1].isalnum())
+        ):
+            ell -= 1
+        if ell < 0:
+            return None
+        ell -= 1
+        s -= 1
+    start = long_text.rfind(" ", 0, ell + 1) + 1
+    candidate = long_text[start:].strip()
+    n_words = len(candidate.split())
+    if candidate.lower() == short.lower() or n_words > len(short_chars) + 1 or n_words < 1:
+        return None
+    # The long form must be words, not one squashed token equal to the short form.
+    if n_words == 1 and len(candidate) <= len(short) + 1:
+        return None
+    return candidate
+
+
+def find_expansions(term: str, texts: Iterable[str]) -> Counter[str]:
+    """Long forms that `texts` give for acronym `term`, counted (either order of definition)."""
+    found: Counter[str] = Counter()
+    short, plural = _singular(term.strip())
+    pattern = re.compile(rf"\(\s*{re.escape(short)}s?\s*[,;)]|\(\s*{re.escape(short)}s?\s*\)")
+    after = re.compile(rf"\b{re.escape(short)}s?\s*\(([^()]{{3,80}})\)")
+    for text in texts:
+        for m in pattern.finditer(text):
+            long_form = match_long_form(short, text[max(0, m.start() - 200) : m.start()])
+            if long_form:
+                found[
+                    _clean(
+                        long_form, plural or text[m.start() : m.end()].rstrip(",;) ").endswith("s")
+                    )
+                ] += 1
+        for m in after.finditer(text):
+            inner = m.group(1).strip()
+            long_form = match_long_form(short, inner)
+            if long_form and long_form == " ".join(_WORDS.findall(inner)):
+                found[_clean(long_form, False)] += 1
+    return found
+
+
+def _clean(long_form: str, plural: bool) -> str:
+    if plural and long_form.endswith("s") and not long_form.endswith("ss"):
+        long_form = long_form[:-1]
+    return long_form
+
+
+def best_expansion(found: Counter[str]) -> str | None:
+    """The most frequent expansion, compared case-insensitively."""
+    if not found:
+        return None
+    by_key: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for form, n in found.items():
+        key = form.lower()
+        by_key[key] += n
+        spelling.setdefault(key, form)
+    key, _ = max(by_key.items(), key=lambda item: (item[1], -len(item[0])))
+    return spelling[key]
+
+
+def find_acronym(long_form: str, texts: Iterable[str]) -> str | None:
+    """The acronym `texts` define for a long form ("masked language model (MLM)")."""
+    words = long_form.split()
+    if len(words) < 2:
+        return None
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    pattern = re.compile(rf"{body}s?[”\"’']?\s*\(([A-Za-z][\w-]{{1,11}})\)", re.IGNORECASE)
+    found: Counter[str] = Counter()
+    for text in texts:
+        for m in pattern.finditer(text):
+            candidate = m.group(1)
+            short, _ = _singular(candidate)
+            if looks_like_acronym(short) and match_long_form(short, text[m.start() : m.start(1)]):
+                found[short] += 1
+    return found.most_common(1)[0][0] if found else None

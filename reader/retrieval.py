@@ -1,0 +1,258 @@
+"""Hybrid retrieval: FTS5 BM25 and FAISS cosine rankings fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from reader.definitions import defined_term, defines
+from reader.errors import QueryError
+from reader.models import Hit, PaperRecord, SectionRole, StoredChunk
+from reader.query import STOP_WORDS, NormalizedQuery, fts_expression, normalize_query
+from reader.sentences import split_sentences
+from reader.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from reader.embeddings import Embedder
+
+
+class ChunkSource(Protocol):
+    """The part of IndexStore retrieval needs."""
+
+    def keyword_search(
+        self,
+        match_expr: str,
+        k: int,
+        paper_ids: frozenset[str] | None = None,
+        role: SectionRole | None = None,
+    ) -> list[tuple[int, float]]: ...
+
+    def vector_search(
+        self,
+        query_vec: np.ndarray,
+        k: int,
+        paper_ids: frozenset[str] | None = None,
+        role: SectionRole | None = None,
+    ) -> list[tuple[int, float]]: ...
+
+    def chunks(self, ids: Sequence[int]) -> Sequence[StoredChunk]: ...
+
+    def papers(self) -> Sequence[PaperRecord]: ...
+
+    def iter_chunks(self, paper_id: str | None = None) -> Iterator[StoredChunk]: ...
+
+
+_WORD = re.compile(r"[^\W_]+")
+RERANK_DEPTH = 30  # fused candidates re-scored by sentence coverage
+COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
+DEFINITION_WEIGHT = 1.0
+
+
+def word_stem(word: str) -> str:
+    """A light plural/inflection stem, enough to match 'captions' with 'caption'."""
+    w = word.lower()
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            return w[: len(w) - len(suffix)] + keep
+    return w
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the non-stop words of `text`, in order."""
+    return [word_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+
+
+def rrf_fuse(
+    rankings: Sequence[Sequence[int]], rrf_k: int, weights: Sequence[float]
+) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: sum of weight / (rrf_k + rank) over rankings (rank from 1)."""
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+class Retriever:
+    """Hybrid search over one index: lexical for terms like "GELU", dense for questions."""
+
+    def __init__(self, store: ChunkSource, embedder: Embedder, settings: Settings) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self._df: Counter[str] | None = None
+        self._n_docs = 0
+        self._names: tuple[tuple[str, ...], dict[str, set[tuple[str, ...]]]] | None = None
+
+    def normalize(self, query: str) -> NormalizedQuery:
+        q = normalize_query(query, self.settings.max_query_chars)
+        if not _WORD.search(q.text):
+            raise QueryError("the query is empty: type some words to search for")
+        return q
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        paper_ids: frozenset[str] | None = None,
+        role: SectionRole | None = None,
+    ) -> list[Hit]:
+        """The k best passages for `query`, optionally only in `paper_ids` / sections of `role`."""
+        q = self.normalize(query)
+        if k <= 0:
+            return []
+        return self.candidates(q, k, paper_ids, role)
+
+    def candidates(
+        self,
+        q: NormalizedQuery,
+        k: int,
+        paper_ids: frozenset[str] | None = None,
+        role: SectionRole | None = None,
+    ) -> list[Hit]:
+        """Fused and re-ranked passages for a normalised query."""
+        n = max(self.settings.candidate_k, k)
+        expr = fts_expression(q)
+        vec = self.embedder.embed([q.text])[0]
+        rankings = [
+            [cid for cid, _ in self.store.keyword_search(expr, n, paper_ids, role)] if expr else [],
+            [cid for cid, _ in self.store.vector_search(vec, n, paper_ids, role)],
+        ]
+        named, name_stems = self.named_papers(q.text)
+        scope = named if paper_ids is None else named & paper_ids
+        if scope and scope != paper_ids:
+            # A question that names a paper ("does BERT ...") is mostly about that paper; inside
+            # it the name itself says nothing, so the lexical side searches the other words.
+            inner = fts_expression(without_stems(q, name_stems))
+            if inner:
+                rankings.append([c for c, _ in self.store.keyword_search(inner, n, scope, role)])
+            rankings.append([c for c, _ in self.store.vector_search(vec, n, scope, role)])
+        fused = rrf_fuse(rankings, self.settings.rrf_k, [1.0] * len(rankings))
+        pool = fused[: max(k, RERANK_DEPTH)]
+        stored = {c.id: c for c in self.store.chunks([cid for cid, _ in pool])}
+        unit = 1.0 / (self.settings.rrf_k + 1)
+        weights = {s: w for s, w in self.query_weights(q.text).items() if s not in name_stems}
+        term = defined_term(q.text)
+        rescored = []
+        for cid, score in pool:
+            sc = stored.get(cid)
+            if sc is None:
+                continue
+            # Answers are sentences: reward a passage with one sentence covering the question,
+            # and, for "what is X?", a passage that defines X.
+            bonus = COVERAGE_WEIGHT * best_sentence_coverage(sc.chunk.text, weights)
+            if term and defines(sc.chunk.text, term):
+                bonus += DEFINITION_WEIGHT
+            rescored.append((score + unit * bonus, sc))
+        rescored.sort(key=lambda item: (-item[0], item[1].id))
+        return [to_hit(sc, score) for score, sc in rescored[:k]]
+
+    def query_weights(self, text: str) -> dict[str, float]:
+        """IDF weight of each content stem of the query."""
+        return {s: self.idf(s) for s in set(content_stems(text))}
+
+    def named_papers(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Papers the query names (short name, title head, title acronym or title phrase), and
+        the stems of the names it used."""
+        papers = self.store.papers()
+        key = tuple(p.id for p in papers)
+        if self._names is None or self._names[0] != key:
+            self._names = (key, paper_name_keys(papers))
+        words = tuple(word_stem(w) for w in _WORD.findall(text.lower()))
+        found: set[str] = set()
+        stems: set[str] = set()
+        for pid, keys in self._names[1].items():
+            for name in keys:
+                if _contains(words, name):
+                    found.add(pid)
+                    stems.update(name)
+        return frozenset(found), frozenset(stems)
+
+    def idf(self, stem: str) -> float:
+        """Inverse document frequency of a stem over the library's passages (built once)."""
+        if self._df is None:
+            df: Counter[str] = Counter()
+            n = 0
+            for sc in self.store.iter_chunks():
+                df.update(set(content_stems(sc.chunk.text)))
+                n += 1
+            self._df, self._n_docs = df, n
+        return math.log((self._n_docs + 1) / (self._df.get(stem, 0) + 0.5))
+
+
+def section_label(number: str, title: str) -> str:
+    return f"{number} {title}".strip()
+
+
+def to_hit(sc: StoredChunk, score: float) -> Hit:
+    c = sc.chunk
+    return Hit(
+        chunk_id=sc.id,
+        paper_id=c.paper_id,
+        paper_title=sc.paper_title,
+        section=section_label(c.section_number, c.section_title),
+        section_role=c.section_role,
+        page=c.page,
+        text=c.text,
+        score=score,
+    )
+
+
+def best_sentence_coverage(text: str, weights: dict[str, float]) -> float:
+    """The largest IDF-weighted share of the query's stems found in one sentence of `text`."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    best = 0.0
+    for span in split_sentences(text):
+        stems = set(content_stems(span.text))
+        best = max(best, sum(w for s, w in weights.items() if s in stems))
+    return best / total
+
+
+def without_stems(q: NormalizedQuery, stems: frozenset[str]) -> NormalizedQuery:
+    """The query minus the terms made only of `stems`."""
+    kept = tuple(t for t in q.terms if not all(word_stem(w) in stems for w in t.split()))
+    return NormalizedQuery(q.text, kept)
+
+
+def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    n = len(key)
+    return any(words[i : i + n] == key for i in range(len(words) - n + 1))
+
+
+def paper_name_keys(papers: Sequence[PaperRecord]) -> dict[str, set[tuple[str, ...]]]:
+    """Word sequences (stemmed) by which a reader names each paper."""
+
+    def words(text: str) -> tuple[str, ...]:
+        return tuple(word_stem(w) for w in _WORD.findall(text.lower()))
+
+    phrases: dict[str, set[tuple[str, ...]]] = {}
+    for p in papers:
+        title_words = [w for w in _WORD.findall(p.title.lower())]
+        grams: set[tuple[str, ...]] = set()
+        for n in (2, 3, 4):
+            for i in range(len(title_words) - n + 1):
+                gram = title_words[i : i + n]
+                if not any(w in STOP_WORDS or w.isdigit() for w in gram):
+                    grams.add(tuple(word_stem(w) for w in gram))
+        phrases[p.id] = grams
+    # A phrase in several titles ("image recognition") names none of them.
+    counts = Counter(g for grams in phrases.values() for g in grams)
+    keys: dict[str, set[tuple[str, ...]]] = {}
+    for p in papers:
+        own = {g for g in phrases[p.id] if counts[g] == 1}
+        if p.short_name and not p.short_name.endswith("…"):
+            own.add(words(p.short_name))
+        head = p.title.split(":", 1)[0]
+        if ":" in p.title and len(head.split()) <= 4:
+            own.add(words(head))
+        for acronym in re.findall(r"\(([A-Za-z][\w-]{1,15})\)", p.title):
+            own.add(words(acronym))
+        keys[p.id] = {k for k in own if k and not (len(k) == 1 and k[0] in STOP_WORDS)}
+    return keys
