@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from arxiv_server import ArxivServer
+
+from reader.settings import Settings
+
+if TYPE_CHECKING:
+    from reader import Library
 
 
 @pytest.fixture
@@ -29,3 +36,37 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/api/query"
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "eval" / "corpus.yaml"
+PAPERS = SHARED / "papers"
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of an index of the 13-paper dev corpus, ingested once per test run (slow)."""
+    if not CORPUS.exists() or not PAPERS.exists():
+        pytest.skip("../shared/eval/corpus.yaml and ../shared/papers are needed")
+    from reader import Library
+
+    settings = Settings.from_env(
+        {},
+        index_dir=tmp_path_factory.mktemp("corpus-index"),
+        papers_file=CORPUS,
+        pdf_dir=PAPERS,
+        offline=True,
+    )
+    report = Library(settings).ingest()
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_library(corpus_settings: Settings) -> Iterator[Library]:
+    """One warm Library over the dev corpus, shared by the query tests."""
+    from reader import Library
+
+    library = Library(corpus_settings)
+    yield library
+    library.close()

@@ -1,0 +1,5 @@
+"""`python -m reader` runs the CLI."""
+
+from reader.cli import main
+
+main()

@@ -1,0 +1,171 @@
+"""The `reader` command as a user runs it: JSON contracts, text output, errors, start-up cost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reader.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "eval"
+
+
+def run_reader(
+    settings: Settings | None, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("READER_")}
+    if settings is not None:
+        full_env["READER_INDEX_DIR"] = str(settings.index_dir)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+        cwd=ROOT,
+    )
+
+
+def test_help_is_instant_and_imports_no_heavy_library() -> None:
+    code = (
+        "import sys; from reader.cli import cli; "
+        "heavy = [m for m in ('torch', 'faiss', 'pymupdf', 'sentence_transformers', 'streamlit') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    help_text = run_reader(None, "--help").stdout
+    for command in ("ingest", "sections", "read", "search", "ask", "concept", "eval"):
+        assert command in help_text
+
+
+def test_no_index_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_reader(None, "search", "attention", env={"READER_INDEX_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "reader ingest" in lines[0]
+
+
+def test_bad_reading_list_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "papers.yaml"
+    bad.write_text("papers:\n  - id: '../../etc/passwd'\n")
+    result = run_reader(
+        None, "ingest", "--papers", str(bad), env={"READER_INDEX_DIR": str(tmp_path / "i")}
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert str(bad) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "i" / "library.sqlite").exists()
+
+
+@pytest.mark.slow
+def test_sections_json_contract(corpus_settings: Settings) -> None:
+    result = run_reader(corpus_settings, "sections", "1706.03762", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["paper"] == {
+        "id": "1706.03762",
+        "version": 7,
+        "title": "Attention Is All You Need",
+    }
+    sections = data["sections"]
+    assert set(sections[0]) == {
+        "number",
+        "title",
+        "level",
+        "role",
+        "page_start",
+        "page_end",
+        "text",
+    }
+    top = [s for s in sections if s["level"] == 1]
+    assert top[0]["role"] == "abstract" and top[-1]["role"] in {"references", "appendix"}
+    method = next(s for s in sections if s["role"] == "method" and s["level"] == 1)
+    assert method["title"] == "Model Architecture"
+    # A section's text covers its subsections, without its own heading line.
+    assert "Scaled Dot-Product Attention" in method["text"]
+    assert not method["text"].lstrip().startswith("Model Architecture")
+    pages = [(s["page_start"], s["page_end"]) for s in sections]
+    assert all(1 <= a <= b <= 15 for a, b in pages)
+    assert [a for a, _ in pages] == sorted(a for a, _ in pages)
+
+
+@pytest.mark.slow
+def test_search_json_contract_and_filters(corpus_settings: Settings) -> None:
+    result = run_reader(
+        corpus_settings,
+        "search",
+        "sine and cosine positional encoding",
+        "--paper",
+        "1706.03762",
+        "--section",
+        "method",
+        "-k",
+        "3",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "sine and cosine positional encoding"
+    assert 1 <= len(data["hits"]) <= 3
+    hit = data["hits"][0]
+    assert set(hit) == {
+        "paper_id",
+        "paper_title",
+        "section",
+        "section_role",
+        "page",
+        "text",
+        "score",
+    }
+    assert all(h["paper_id"] == "1706.03762" for h in data["hits"])
+    assert all(h["section_role"] == "method" for h in data["hits"])
+    scores = [h["score"] for h in data["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "sine and cosine functions of different frequencies" in " ".join(hit["text"].split())
+
+
+@pytest.mark.slow
+def test_read_opens_on_introduction_then_method(corpus_settings: Settings) -> None:
+    result = run_reader(corpus_settings, "read", "1810.04805")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    intro, method = out.find("1 Introduction"), out.find("3 BERT")
+    assert 0 <= intro < method
+    assert "Language model pre-training has been shown to be effective" in out
+    one = run_reader(corpus_settings, "read", "1810.04805", "--section", "3.1")
+    assert one.stdout.startswith("3.1 Pre-training BERT")
+    missing = run_reader(corpus_settings, "read", "1810.04805", "--section", "99")
+    assert missing.returncode != 0 and "no section '99'" in missing.stderr
+
+
+@pytest.mark.slow
+def test_unknown_paper_names_the_fix(corpus_settings: Settings) -> None:
+    result = run_reader(corpus_settings, "sections", "2301.12597")
+    assert result.returncode != 0
+    assert "2301.12597" in result.stderr and "reader ingest" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_dev_questions_are_found_in_the_top_five(corpus_library: object) -> None:
+    from reader import Library
+
+    assert isinstance(corpus_library, Library)
+    questions = yaml.safe_load((GOLD / "questions-dev.yaml").read_text())
+    missed = []
+    for q in questions:
+        hits = corpus_library.search(q["question"], k=5)
+        texts = [" ".join(h.text.lower().split()) for h in hits if h.paper_id == q["paper"]]
+        if not any(p in t for p in q["phrases"] for t in texts):
+            missed.append(q["id"])
+    assert missed == []
