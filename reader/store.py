@@ -303,14 +303,10 @@ class IndexStore:
                 allowed = {int(r[0]) for r in rows}
             return index.search(query, k, allowed)
 
-    def reembed_all(
-        self, embedder: Embedder, text_of: Callable[[Chunk], str] | None = None
-    ) -> None:
-        """Recompute every vector with `embedder` (model change); all else stays as it is."""
-        if text_of is None:
-            from reader.ingest import embedding_text  # the same text ingest embeds
+    def reembed_all(self, embedder: Embedder, text_of: Callable[[Chunk], str]) -> None:
+        """Recompute every vector with `embedder` (model change); all else stays as it is.
 
-            text_of = embedding_text
+        `text_of` gives the text ingest embeds for a chunk, so old and new vectors agree."""
         stored = list(self.iter_chunks())
         vectors = np.ascontiguousarray(embedder.embed([text_of(s.chunk) for s in stored]), "<f4")
         ids = np.asarray([s.id for s in stored], dtype=np.int64)
