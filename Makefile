@@ -35,8 +35,8 @@ run: setup  ## Set up, ingest the reading list (a failed paper does not stop the
 	$(MAKE) --no-print-directory app
 
 lint: setup
-	$(BIN)/ruff check reader tests app.py benchmarks
-	$(BIN)/ruff format --check reader tests app.py benchmarks
+	$(BIN)/ruff check reader tests app.py app_pages benchmarks
+	$(BIN)/ruff format --check reader tests app.py app_pages benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from app_pages.session import library
-from app_pages.widgets import md, no_index_notice, section_blocks, shown_errors
+from app_pages.widgets import md, no_index_notice, quotes, section_blocks, shown_errors
 from reader import Library, PaperRecord, ReaderError, ReadingList, Section
 
 # Session keys. Widgets have their own ("w_…") keys, which Streamlit drops when another page is
@@ -38,7 +38,7 @@ def main() -> None:
             page = _pick_page(paper, section)
             _page_view(paper, section, page)
         with text_col:
-            _section_text(section, sections)
+            _section_text(section, sections, st.session_state.get(HIGHLIGHT))
             _progress_and_notes(lib, paper, section)
             _neighbours(sections, section)
         _write_link(paper.id, section, page)
@@ -167,7 +167,7 @@ def _pick_page(paper: PaperRecord, section: Section) -> int:
     return chosen
 
 
-def _section_text(section: Section, sections: Sequence[Section]) -> None:
+def _section_text(section: Section, sections: Sequence[Section], cited: str | None) -> None:
     pages = f"p.{section.page_start}" + (
         f"–{section.page_end}" if section.page_end != section.page_start else ""
     )
@@ -178,6 +178,8 @@ def _section_text(section: Section, sections: Sequence[Section]) -> None:
         for is_heading, text in section_blocks(section, children):
             if is_heading:
                 st.subheader(md(text), anchor=False)
+            elif quotes(text, cited):
+                st.markdown(f":orange-background[{md(text)}]")  # the cited passage
             else:
                 st.markdown(md(text))
         if not section.text.strip():
@@ -194,14 +196,20 @@ def _progress_and_notes(lib: Library, paper: PaperRecord, section: Section) -> N
     def toggle_read() -> None:
         lib.mark_read(paper.id, section.key, bool(st.session_state[read_key]))
 
+    def save_note() -> None:
+        lib.save_note(paper.id, section.key, str(st.session_state[note_key]))
+        st.toast("Note saved")
+
     st.toggle("I have read this section", key=read_key, on_change=toggle_read)
-    with st.form(f"note_form_{paper.id}_{section.key}", border=False):
-        st.text_area(
-            "My notes on this section", key=note_key, height=110, placeholder="Saved in the index"
-        )
-        if st.form_submit_button("Save note", icon=":material/save:"):
-            lib.save_note(paper.id, section.key, str(st.session_state[note_key]))
-            st.toast("Note saved")
+    # Saved when the box loses focus; the button is there for those who look for one.
+    st.text_area(
+        "My notes on this section",
+        key=note_key,
+        height=110,
+        placeholder="Saved in the index, kept across re-ingests",
+        on_change=save_note,
+    )
+    st.button("Save note", icon=":material/save:", on_click=save_note, key="save_note")
     if saved and saved.note:
         st.caption(md(f"Last saved {saved.updated_at}"))
 
@@ -243,8 +251,10 @@ def _plan_focus(lib: Library, paper_id: str) -> None:
 def _page_view(paper: PaperRecord, section: Section, page: int) -> None:
     cited = st.session_state.get(HIGHLIGHT)
     highlight = cited or _own_text_on_page(section, page)
+    # A cited passage is shown in close-up first; the whole page is one switch away.
+    focus = bool(cited) and not st.toggle("Whole page", key="w_whole_page")
     try:
-        png, marked = _page_png(paper.id, paper.sha256, page, highlight)
+        png, marked = _page_png(paper.id, paper.sha256, page, highlight, focus)
     except ReaderError as exc:
         st.info(str(exc))
         return
@@ -259,9 +269,11 @@ def _page_view(paper: PaperRecord, section: Section, page: int) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _page_png(paper_id: str, sha256: str, page: int, highlight: str | None) -> tuple[bytes, int]:
+def _page_png(
+    paper_id: str, sha256: str, page: int, highlight: str | None, focus: bool = False
+) -> tuple[bytes, int]:
     # sha256 is part of the cache key: a re-ingested, different PDF renders afresh.
-    image = library().page_image(paper_id, page, highlight, zoom=PAGE_ZOOM)
+    image = library().page_image(paper_id, page, highlight, zoom=PAGE_ZOOM, focus=focus)
     return image.png, image.highlighted
 
 

@@ -130,3 +130,15 @@ def section_blocks(section: Section, subsections: Sequence[Section]) -> list[tup
 
 def _squash(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def quotes(paragraph: str, quote: str | None, run: int = 6) -> bool:
+    """Whether the paragraph holds part of the quote: `run` words in a row in common."""
+    if not quote:
+        return False
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + run]) for i in range(max(len(words) - run + 1, 0))}
+
+    return not runs(paragraph).isdisjoint(runs(quote))

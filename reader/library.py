@@ -315,9 +315,15 @@ class Library:
         return find_pdf(self.settings, paper_id, self.paper(paper_id).sha256)
 
     def page_image(
-        self, paper_id: str, page: int, highlight: str | None = None, zoom: float = 1.5
+        self,
+        paper_id: str,
+        page: int,
+        highlight: str | None = None,
+        zoom: float = 1.5,
+        focus: bool = False,
     ) -> PageImage:
-        """A page of the paper's PDF as PNG, with `highlight` (a passage) marked where it lies."""
+        """A page of the paper's PDF as PNG, with `highlight` (a passage) marked where it lies;
+        `focus` crops to the highlight and a little context around it."""
         from reader.errors import PdfError
         from reader.render import render_page
 
@@ -327,7 +333,7 @@ class Library:
                 f"the PDF of {paper_id} is not on disk; set READER_PDF_DIR to its folder "
                 "or run `reader ingest` to fetch it again"
             )
-        return render_page(path, page, highlight, paper_id=paper_id, zoom=zoom)
+        return render_page(path, page, highlight, paper_id=paper_id, zoom=zoom, focus=focus)
 
     def warm_up(self) -> None:
         """Open the index and load the model now, so the first question is answered at once."""

@@ -19,8 +19,9 @@ from reader.settings import Settings
 HIGHLIGHT_FILL = (1.0, 0.84, 0.0)  # amber, readable through 35% opacity
 HIGHLIGHT_OPACITY = 0.35
 MIN_BLOCK_WORDS = 4  # shorter common runs ("of the model") match by chance
-SHORT_PHRASE_WORDS = 3  # a phrase this short is searched for literally, every occurrence
+SHORT_PHRASE_WORDS = 3  # a phrase this short must match exactly; every occurrence is marked
 CROP_PADDING = 14.0  # points of margin kept around the page's text
+FOCUS_MARGIN = 90.0  # points of context kept above and below a focused highlight
 
 _WORD = re.compile(r"\w+")
 
@@ -28,8 +29,8 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True)
 class _Token:
     norm: str
-    rect: tuple[float, float, float, float]
-    line: tuple[int, int]  # (block, line) on the page, for merging boxes per line
+    # (box, (block, line)) per printed piece: two for a word broken by a line-end hyphen.
+    pieces: tuple[tuple[tuple[float, float, float, float], tuple[int, int]], ...]
 
 
 def pdf_candidates(settings: Settings, paper_id: str) -> list[Path]:
@@ -82,8 +83,13 @@ def render_page(
     *,
     paper_id: str = "",
     zoom: float = 1.5,
+    focus: bool = False,
 ) -> PageImage:
-    """Render 1-based `page` of a PDF to PNG, with `highlight` (a passage or phrase) marked."""
+    """Render 1-based `page` of a PDF to PNG, with `highlight` (a passage or phrase) marked.
+
+    With `focus`, only the band of the page around the highlight is drawn (the whole page if
+    the highlight is not found), so a cited passage is in view without scrolling.
+    """
     pymupdf = _pymupdf()
     try:
         doc = pymupdf.open(pdf_path, filetype="pdf")  # never sniffed as HTML or an image
@@ -103,9 +109,12 @@ def render_page(
             pdf_page.draw_rect(
                 rect, color=None, fill=HIGHLIGHT_FILL, fill_opacity=HIGHLIGHT_OPACITY, overlay=True
             )
-        pix = pdf_page.get_pixmap(
-            matrix=pymupdf.Matrix(zoom, zoom), clip=content_box(pdf_page), alpha=False
-        )
+        clip = content_box(pdf_page)
+        if focus and rects:
+            top = min(r.y0 for r in rects) - FOCUS_MARGIN
+            bottom = max(r.y1 for r in rects) + FOCUS_MARGIN
+            clip = pymupdf.Rect(clip.x0, max(clip.y0, top), clip.x1, min(clip.y1, bottom))
+        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
         return PageImage(
             paper_id=paper_id,
             page=page,
@@ -144,18 +153,20 @@ def highlight_rects(page: Any, text: str) -> list[Any]:
     wanted = [w for w in wanted if w]
     if not wanted:
         return []
-    if len(wanted) <= SHORT_PHRASE_WORDS:
-        return list(page.search_for(" ".join(text.split())))
     tokens = _page_tokens(page)
-    spans = _matched_spans([t.norm for t in tokens], wanted)
-    boxes: dict[tuple[int, int], Any] = {}
-    for start, end in spans:
+    norms = [t.norm for t in tokens]
+    if len(wanted) <= SHORT_PHRASE_WORDS:
+        n = len(wanted)
+        spans = [(i, i + n) for i in range(len(norms) - n + 1) if norms[i : i + n] == wanted]
+    else:
+        spans = _matched_spans(norms, wanted)
+    boxes: dict[tuple[tuple[int, int], int], Any] = {}
+    for number, (start, end) in enumerate(spans):
         for token in tokens[start:end]:
-            rect = _pymupdf().Rect(token.rect)
-            if token.line in boxes:
-                boxes[token.line] |= rect
-            else:
-                boxes[token.line] = rect
+            for box, line in token.pieces:
+                key = (line, number)  # one box per line and occurrence
+                rect = _pymupdf().Rect(box)
+                boxes[key] = boxes[key] | rect if key in boxes else rect
     return list(boxes.values())
 
 
@@ -181,14 +192,14 @@ def _page_tokens(page: Any) -> list[_Token]:
         nxt = words[i + 1] if i + 1 < len(words) else None
         if raw.endswith("-") and nxt is not None and (nxt[5], nxt[6]) != (block, line):
             joined = _norm(raw) + _norm(nxt[4])
-            tokens.append(_Token(joined, (x0, y0, x1, y1), (block, line)))
-            tokens.append(_Token("", tuple(nxt[:4]), (nxt[5], nxt[6])))
+            second = (tuple(nxt[:4]), (nxt[5], nxt[6]))
+            tokens.append(_Token(joined, (((x0, y0, x1, y1), (block, line)), second)))
             i += 2
             continue
         for part in _WORD.findall(raw):
             norm = _norm(part)
             if norm:
-                tokens.append(_Token(norm, (x0, y0, x1, y1), (block, line)))
+                tokens.append(_Token(norm, (((x0, y0, x1, y1), (block, line)),)))
         i += 1
     return tokens
 

@@ -130,3 +130,13 @@ def test_a_cleaned_passage_is_found_on_a_real_page() -> None:
     image = render_page(PAPERS / "1706.03762.pdf", 4, passage, paper_id="1706.03762")
     assert image.highlighted >= 3
     assert render_page(PAPERS / "1706.03762.pdf", 5, passage).highlighted == 0
+
+
+def test_focus_crops_to_the_highlighted_passage(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "2401.00001.pdf")
+    whole = render_page(pdf, 1, PASSAGE)
+    close_up = render_page(pdf, 1, PASSAGE, focus=True)
+    assert close_up.highlighted == whole.highlighted == 3
+    assert close_up.width == whole.width and close_up.height < whole.height / 2
+    # Nothing found: the whole page, not an empty band.
+    assert render_page(pdf, 1, "no such words anywhere here", focus=True).height == whole.height

@@ -1,0 +1,326 @@
+"""The Streamlit app, driven with AppTest against a small real index: what a reader sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from app_library import (
+    INGESTED,
+    NOT_INGESTED,
+    READING_LIST,
+    app_environment,
+    build_library,
+    copy_library,
+    settings_for,
+)
+from streamlit.testing.v1 import AppTest
+
+from reader import Library, Section, SectionRole
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+READ, ASK, CONCEPTS = "app_pages/read.py", "app_pages/ask.py", "app_pages/concepts.py"
+TIMEOUT = 120  # the first question may wait for the model to load
+
+pytestmark = pytest.mark.slow  # the shared index is built by ingesting three real papers
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_library(tmp_path_factory.mktemp("app-library"))
+
+
+@pytest.fixture(scope="session")
+def shared(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy for the tests that only read (asking, looking up, navigating)."""
+    return copy_library(built, tmp_path_factory.mktemp("app-shared"))
+
+
+@pytest.fixture
+def private(built: Path, tmp_path: Path) -> Path:
+    """A copy of its own for a test that marks sections read or saves notes."""
+    return copy_library(built, tmp_path / "library")
+
+
+def use(monkeypatch: pytest.MonkeyPatch, library_dir: Path) -> None:
+    for name, value in app_environment(library_dir / "index", library_dir / "papers.yaml").items():
+        monkeypatch.setenv(name, value)
+    for name in [n for n in __import__("os").environ if n.startswith("READER_")]:
+        if name not in app_environment(library_dir / "index", library_dir / "papers.yaml"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    yield
+    # Drop the cached Library objects (and their models) a test created.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def start(target: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    if target is not None:
+        for name, value in (params or {}).items():
+            at.query_params[name] = value
+        at.switch_page(target).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything written on the page, as one string (markdown escapes removed)."""
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error")
+        for e in getattr(at, kind)
+    ]
+    parts += (
+        [e.value for e in at.header] + [e.value for e in at.subheader] + [e.value for e in at.title]
+    )
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
+def links(at: AppTest) -> list[tuple[str, str]]:
+    """(label, query string) of every link into another page."""
+    return [(e.proto.label.replace("\\", ""), e.proto.query_string) for e in at.get("page_link")]
+
+
+# ------------------------------------------------------------------ no index yet
+
+
+def test_without_an_index_every_page_explains_how_to_build_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "papers.yaml").write_text(READING_LIST, encoding="utf-8")
+    use(monkeypatch, tmp_path)
+    at = start()
+    shown = texts(at)
+    assert "No index yet" in shown and "reader ingest" in shown
+    assert "Stage 1 · weeks 1-2" in shown and "not ingested" in shown  # the plan, PDFs at hand
+    assert any(b.label == "Ingest all" for b in at.button)
+    for page in (READ, ASK):
+        at.switch_page(page).run()
+        assert not at.exception and "No index yet" in texts(at)
+    at.switch_page(CONCEPTS).run()
+    assert not at.exception
+    assert not (tmp_path / "index").exists()  # looking around builds nothing
+
+
+# ------------------------------------------------------------------ library
+
+
+def test_library_lists_the_plan_in_order_with_each_papers_state(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start()
+    assert [s.value for s in at.subheader] == [
+        "Stage 1 · weeks 1-2",
+        "Stage 2 · weeks 3-4",
+        "Stage 3 · weeks 5-9",
+    ]
+    shown = texts(at)
+    assert shown.index("Attention Is All You Need") < shown.index("Gaussian Error Linear Units")
+    assert "ingested, unread" in shown and "not fetched" in shown
+    assert at.metric[0].value == f"{len(INGESTED)} / {len(INGESTED) + 1}"
+    assert ("Read", "paper=1706.03762") in links(at)
+    assert any(b.label == "Ingest" for b in at.button)  # for the paper not ingested
+    assert "https://arxiv.org/abs/2301.12597" in shown
+
+
+# ------------------------------------------------------------------ read
+
+
+def test_read_opens_on_the_introduction_with_the_plans_focus_and_the_page(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(READ)
+    assert at.header[0].value.replace("\\", "") == "1 Introduction"
+    shown = texts(at)
+    assert "Recurrent neural networks" in shown
+    assert "why it divides by sqrt(d_k)" in shown  # the study plan's focus, beside the text
+    images = at.get("image")
+    assert len(images) == 1
+    assert "Page 2 of 15 · highlighted" in str(images[0].proto)
+    assert at.query_params["paper"] == "1706.03762"  # the address bar follows the reader
+
+
+def test_the_section_tree_and_next_button_move_through_the_paper(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(READ)
+    at.radio(key="w_section").set_value("3.2").run()
+    assert at.header[0].value.replace("\\", "") == "3.2 Attention"
+    assert "3.2.1 Scaled Dot-Product Attention" in [s.value.replace("\\", "") for s in at.subheader]
+    next_button = next(b for b in at.button if b.label.endswith("→"))
+    next_button.click().run()
+    assert at.header[0].value.replace("\\", "") == "3.3 Position-wise Feed-Forward Networks"
+    assert at.number_input(key="w_page").value == 5
+
+
+def test_a_link_opens_the_section_at_the_cited_page_with_the_passage_highlighted(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    quote = "we scale the dot products by 1/√dk"  # as the index stores it
+    link = {
+        "paper": "1706.03762",
+        "section": "3.2.1 Scaled Dot-Product Attention",
+        "page": "4",
+        "hl": "To counteract this effect, " + quote,
+    }
+    at = start(READ, link)
+    assert at.header[0].value.replace("\\", "") == "3.2.1 Scaled Dot-Product Attention"
+    assert "highlighted: the cited passage" in str(at.get("image")[0].proto)
+    marked = [m.value for m in at.markdown if m.value.startswith(":orange-background[")]
+    assert len(marked) == 1 and "counteract this effect" in marked[0]  # in the text too
+
+
+def test_marking_read_and_notes_survive_a_restart_and_show_in_the_library(
+    monkeypatch: pytest.MonkeyPatch, private: Path
+) -> None:
+    use(monkeypatch, private)
+    at = start(READ)
+    at.toggle[0].set_value(True).run()
+    note = "Why LayerNorm after the residual? <b>check</b> *later*"
+    at.text_area[0].input(note).run()
+    next(b for b in at.button if b.label == "Save note").click().run()
+    assert not at.exception
+
+    st.cache_resource.clear()  # a restart: a new Library, reading the index afresh
+    again = start(READ)
+    assert again.header[0].value.replace("\\", "") == "3 Model Architecture"  # next unread
+    again.radio(key="w_section").set_value("1").run()
+    assert again.toggle[0].value is True
+    assert again.text_area[0].value == note
+    assert "✓ 1 Introduction" in again.radio(key="w_section").options
+
+    with Library(settings_for(private / "index", private / "papers.yaml")) as lib:
+        saved = {p.section_number: p for p in lib.progress("1706.03762")}
+    assert saved["1"].read and saved["1"].note == note
+    library_page = start()
+    assert "1/8 sections" in str([p.proto for p in library_page.get("progress")])
+    assert "reading" in texts(library_page)
+
+
+def test_notes_survive_a_re_ingest(monkeypatch: pytest.MonkeyPatch, private: Path) -> None:
+    use(monkeypatch, private)
+    at = start(READ)
+    at.text_area[0].input("kept across ingests").run()
+    next(b for b in at.button if b.label == "Save note").click().run()
+    with Library(settings_for(private / "index", private / "papers.yaml")) as lib:
+        lib.ingest(only=["1706.03762"], rebuild=True)
+    st.cache_resource.clear()
+    again = start(READ)
+    again.radio(key="w_section").set_value("1").run()
+    assert again.text_area[0].value == "kept across ingests"
+
+
+# ------------------------------------------------------------------ ask
+
+
+def test_asking_shows_a_cited_answer_with_links_into_read(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    at.text_input(key="ask_question").input("Why are the dot products scaled in attention?")
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "extremely small gradients" in shown or "scale the dot products" in shown
+    cited = [q for label, q in links(at) if label.startswith("[Transformer")]
+    assert cited and "paper=1706.03762" in cited[0] and "hl=" in cited[0]
+    assert len(at.expander) >= 1  # the supporting passages, expandable
+
+    # The citation link opens Read there.
+    query = dict(p.split("=", 1) for p in cited[0].split("&"))
+    from urllib.parse import unquote_plus
+
+    read = start(READ, {k: unquote_plus(v) for k, v in query.items()})
+    assert read.header[0].value.replace("\\", "").startswith("3.2")
+
+
+def test_asking_within_one_paper_cites_only_that_paper(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    at.text_input(key="ask_question").input("How is the activation defined?")
+    at.selectbox(key="ask_paper").set_value("1606.08415")
+    next(b for b in at.button if b.label == "Ask").click().run()
+    cited = [q for _, q in links(at)]
+    assert cited and all("paper=1606.08415" in q for q in cited)
+
+
+def test_an_empty_question_asks_for_one(monkeypatch: pytest.MonkeyPatch, shared: Path) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception and "Type a question first" in texts(at)
+
+
+# ------------------------------------------------------------------ concepts
+
+
+def test_a_concept_lookup_shows_the_papers_definition_then_the_labelled_glossary(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(CONCEPTS)
+    at.text_input(key="concept_term").input("GELU").run()
+    shown = texts(at)
+    assert "GELU (Gaussian Error Linear Unit)" in shown
+    assert "standard Gaussian cumulative distribution function" in shown
+    assert shown.index("From the papers") < shown.index("Glossary")
+    assert "not a quote from a paper" in shown
+    assert any("paper=1606.08415" in q for _, q in links(at))
+    chips = at.get("button_group")
+    assert chips and "ReLU" in str(chips[-1].proto)
+
+
+def test_a_term_from_a_paper_not_ingested_says_so_and_offers_to_ingest(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(CONCEPTS)
+    at.text_input(key="concept_term").input("Q-Former").run()
+    shown = texts(at)
+    assert "not found in the papers of your library" in shown
+    assert "not ingested" in shown and NOT_INGESTED in shown
+    assert any(b.label == f"Ingest {NOT_INGESTED}" for b in at.button)
+
+
+# ------------------------------------------------------------------ safety of PDF text
+
+
+def test_pdf_text_is_shown_escaped_never_as_markup() -> None:
+    from app_pages.widgets import md
+
+    hostile = "<script>alert(1)</script> **bold** $x$ :red[hi] [link](http://x) # title"
+    escaped = md(hostile)
+    for special in "<>*$[]()#:":
+        assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch == special), special
+    assert md("    indented code") == "indented code"
+
+
+def test_subsection_headings_are_split_from_the_paragraphs() -> None:
+    from app_pages.widgets import section_blocks
+
+    def section(number: str, title: str, text: str, level: int) -> Section:
+        return Section(number, title, level, SectionRole.METHOD, 1, 1, text, len(text))
+
+    parent = section("3", "Model", "Intro text\nwraps here.\n\n3.1 Encoder\n\nStack of layers.", 1)
+    child = section("3.1", "Encoder", "Stack of layers.", 2)
+    assert section_blocks(parent, [child]) == [
+        (False, "Intro text wraps here."),
+        (True, "3.1 Encoder"),
+        (False, "Stack of layers."),
+    ]

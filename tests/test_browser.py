@@ -1,0 +1,186 @@
+"""The app in a real browser: `streamlit run app.py` on loopback, driven by headless Chromium.
+
+Needs Debian's chromium at /usr/bin/chromium (Playwright cannot download a browser here).
+UPDATE_SCREENSHOTS=1 also copies read.png and ask.png to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_library import app_environment, build_library, copy_library
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+README_SHOTS = {"read.png", "ask.png"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+WAIT_MS = 90_000  # the first question waits for the model on a cold, busy CI machine
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a loopback port against a small real index."""
+    built = build_library(tmp_path_factory.mktemp("app-library"))
+    library = copy_library(built, tmp_path_factory.mktemp("browser-library"))
+    port = free_port()
+    log = (library / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=app_environment(library / "index", library / "papers.yaml"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(
+                        "streamlit did not start:\n" + (library / "streamlit.log").read_text()
+                    )
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api.expect.set_options(timeout=WAIT_MS)  # its own default (5 s) ignores the page's
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    yield tab
+    context.close()
+
+
+def idle(tab: Any) -> None:
+    """Wait until Streamlit has finished the current run (its 'Running…' widget is gone)."""
+    tab.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
+    tab.wait_for_timeout(300)
+
+
+def save(tab: Any, tmp_path: Path, name: str) -> Path:
+    shot = tmp_path / name
+    tab.screenshot(path=str(shot))
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1" and name in README_SHOTS:
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, DOCS_SCREENSHOTS / name)
+    return shot
+
+
+def test_the_library_paints_quickly_on_loopback(app_url: str, page: Any) -> None:
+    expect = sync_api.expect
+    started = time.perf_counter()
+    page.goto(app_url)
+    expect(page.get_by_text("Papers ingested")).to_be_visible()
+    first_paint = time.perf_counter() - started
+    assert first_paint < 15, f"first paint took {first_paint:.1f}s"
+    expect(page.get_by_text("Stage 1 · weeks 1-2")).to_be_visible()
+    expect(page.get_by_text("not fetched")).to_be_visible()
+
+
+def test_looking_up_gelu_shows_its_definition_and_related_chips(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    page.goto(f"{app_url}/concepts")
+    idle(page)  # typed before the page is live, the term would be lost
+    box = page.get_by_label("Look up a term")
+    box.fill("GELU")
+    box.press("Enter")
+    expect(page.get_by_text("GELU (Gaussian Error Linear Unit)")).to_be_visible()
+    expect(page.get_by_text("From the papers")).to_be_visible()
+    expect(
+        page.get_by_text("standard Gaussian cumulative distribution function").first
+    ).to_be_visible()
+    expect(page.get_by_text("not a quote from a paper")).to_be_visible()
+    idle(page)
+    save(page, tmp_path, "concepts.png")
+    page.get_by_role("radio", name="ReLU", exact=True).click()  # a chip
+    expect(page.get_by_role("heading", name="ReLU")).to_be_visible()
+    assert page.get_by_label("Look up a term").input_value() == "ReLU"
+
+
+def test_asking_a_question_cites_a_passage_that_opens_in_read(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    page.goto(f"{app_url}/ask")
+    idle(page)
+    question = "Why is the dot product scaled by one over the square root of d_k in attention?"
+    page.get_by_label("Your question").fill(question)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Ask").click()
+    citation = page.locator("a[href*='read?paper=1706.03762']").first
+    expect(citation).to_be_visible()
+    answered = time.perf_counter() - started
+    expect(page.get_by_text("Supporting passages")).to_be_visible()
+    assert "Transformer" in citation.inner_text()
+    idle(page)
+    save(page, tmp_path, "ask.png")
+
+    citation.click()
+    expect(page.get_by_text("I have read this section")).to_be_visible()
+    expect(page.get_by_role("heading", name="Scaled Dot-Product Attention").first).to_be_visible()
+    expect(page.get_by_text("highlighted: the cited passage")).to_be_visible()
+    assert "section=" in page.url and "page=4" in page.url
+    idle(page)
+    save(page, tmp_path, "read.png")
+    print(f"answered in {answered:.1f}s")  # shown with -s; the figure goes in the report
