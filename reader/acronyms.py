@@ -91,8 +91,11 @@ def _clean(long_form: str, plural: bool) -> str:
     return long_form
 
 
-def best_expansion(found: Counter[str]) -> str | None:
-    """The most frequent expansion, compared case-insensitively."""
+def best_expansion(
+    found: Counter[str], short: str = "", preferred: Iterable[str] = ()
+) -> str | None:
+    """The expansion to show: one the glossary knows, else one word per letter ("masked
+    language model" over "masked LM"), else the most frequent."""
     if not found:
         return None
     by_key: Counter[str] = Counter()
@@ -101,7 +104,15 @@ def best_expansion(found: Counter[str]) -> str | None:
         key = form.lower()
         by_key[key] += n
         spelling.setdefault(key, form)
-    key, _ = max(by_key.items(), key=lambda item: (item[1], -len(item[0])))
+    known = {" ".join(p.lower().replace("-", " ").split()) for p in preferred}
+    letters = len(_singular(short)[0]) if short else 0
+
+    def rank(item: tuple[str, int]) -> tuple[bool, bool, int, int]:
+        key, n = item
+        words = key.replace("-", " ").split()
+        return (" ".join(words) in known, len(words) == letters, n, len(key))
+
+    key, _ = max(by_key.items(), key=rank)
     return spelling[key]
 
 

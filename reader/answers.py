@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.definitions import defined_term, defines
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit, SectionRole
 from reader.retrieval import Retriever, content_stems
@@ -18,9 +20,40 @@ if TYPE_CHECKING:
 NOT_FOUND = "Not found in your library."
 
 POOL = 10  # passages whose sentences compete for the answer
+MAX_EMBED = 48  # sentences embedded per question (the cost of `ask`)
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.35
 RANK_WEIGHT = 0.08
+DEFINITION_BONUS = 0.25  # "what is X?" and the sentence defines X
+FOLLOWER_SHARE = 0.8
+NEAR_TIE_SHARE = 0.9
+PAIR_COST = 0.03  # a pair must beat its best sentence by more than noise
+ANSWER_TYPE_BONUS = 0.08
+
+_QUANTITY = re.compile(
+    r"\b(?:how\s+(?:many|much|large|big|long|often)|what\s+(?:fraction|"
+    r"percentage|proportion|share|number|ratio|size|rate))\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+_HAS_NUMBER = re.compile(r"\d")
+_HAS_REASON = re.compile(
+    r"\b(?:because|since|due\s+to|so\s+that|in\s+order\s+to|the\s+reason|suspect|"
+    r"to\s+(?:avoid|prevent|counteract|address|overcome)|which\s+(?:is\s+)?not|cannot)\b",
+    re.IGNORECASE,
+)
+
+
+def answer_type_cue(question: str) -> re.Pattern[str] | None:
+    """What an answer to this kind of question contains: a number, or a reason."""
+    if _QUANTITY.search(question):
+        return _HAS_NUMBER
+    if _WHY.search(question):
+        return _HAS_REASON
+    return None
+
+
+_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\(?[a-z]\)\s")
 
 
 @dataclass(frozen=True)
@@ -33,6 +66,17 @@ class ScoredSentence:
     dense: float  # cosine to the question
     keyword: float  # IDF-weighted share of question terms it contains
     score: float
+    length: int = 1  # sentences in this unit (a pair quotes two adjacent ones)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    hit_index: int
+    position: int
+    length: int
+    text: str
+    keyword: float
+    prior: float
 
 
 def citation_label(hit: Hit, short_names: Mapping[str, str]) -> str:
@@ -77,7 +121,7 @@ class Answerer:
         pool = self.retriever.candidates(q, max(POOL, self.settings.search_k), paper_ids, role)
         shown = tuple(pool[: self.settings.search_k])
         scored = self.score_sentences(q.text, pool)
-        if not scored or scored[0].dense < self.settings.abstain_threshold:
+        if not scored or max(s.dense for s in scored) < self.settings.abstain_threshold:
             return Answer(question, NOT_FOUND, True, (), shown)
         chosen = self.choose(scored, pool)
         citations = tuple(
@@ -100,41 +144,90 @@ class Answerer:
         return extractive
 
     def score_sentences(self, query_text: str, pool: Sequence[Hit]) -> list[ScoredSentence]:
-        """Every usable sentence of the pool, best first."""
-        candidates: list[tuple[int, int, str]] = []
+        """Usable sentences, and pairs of adjacent ones, of the pool, best first."""
+        _, name_stems = self.retriever.named_papers(query_text)
+        # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
+        weights = {
+            s: w for s, w in self.retriever.query_weights(query_text).items() if s not in name_stems
+        }
+        total = sum(weights.values()) or 1.0
+        term = defined_term(query_text)
+        wants = answer_type_cue(query_text)
+        singles: list[_Unit] = []
         for i, hit in enumerate(pool):
             for j, span in enumerate(split_sentences(hit.text)):
-                if is_prose(span.text):
-                    candidates.append((i, j, span.text))
-        if not candidates:
+                if not is_prose(span.text):
+                    continue
+                stems = set(content_stems(span.text))
+                keyword = sum(w for s, w in weights.items() if s in stems) / total
+                prior = KEYWORD_WEIGHT * keyword + RANK_WEIGHT / (1 + i) - _penalty(span.text)
+                if term and defines(span.text, term):
+                    prior += DEFINITION_BONUS
+                if wants is not None and wants.search(span.text):
+                    prior += ANSWER_TYPE_BONUS
+                singles.append(_Unit(i, j, 1, span.text, keyword, prior))
+        if not singles:
             return []
-        vectors = self.embedder.embed([query_text] + [text for _, _, text in candidates])
+        # Embedding is the cost of `ask`: only the lexically plausible sentences compete,
+        # alone and with their neighbour (a reason often sits next to the sentence that
+        # restates the question).
+        singles.sort(key=lambda u: -u.prior)
+        singles = singles[:MAX_EMBED]
+        at = {(u.hit_index, u.position): u for u in singles}
+        pairs = []
+        for u in singles[: MAX_EMBED // 2]:
+            nxt = at.get((u.hit_index, u.position + 1))
+            if (
+                nxt is not None
+                and len(u.text) + 1 + len(nxt.text) <= self.settings.max_answer_chars
+            ):
+                pairs.append(
+                    _Unit(
+                        u.hit_index,
+                        u.position,
+                        2,
+                        f"{u.text} {nxt.text}",
+                        max(u.keyword, nxt.keyword),
+                        max(u.prior, nxt.prior) - PAIR_COST,
+                    )
+                )
+        units = singles + pairs
+        vectors = self.embedder.embed([query_text] + [u.text for u in units])
         cosines = vectors[1:] @ vectors[0]
-        weights = {s: self.retriever.idf(s) for s in set(content_stems(query_text))}
-        total = sum(weights.values()) or 1.0
-        scored = []
-        for (i, j, text), cos in zip(candidates, cosines, strict=True):
-            stems = set(content_stems(text))
-            keyword = sum(w for s, w in weights.items() if s in stems) / total
-            score = DENSE_WEIGHT * float(cos) + KEYWORD_WEIGHT * keyword + RANK_WEIGHT / (1 + i)
-            scored.append(ScoredSentence(text, i, j, float(cos), keyword, score))
+        scored = [
+            ScoredSentence(
+                u.text,
+                u.hit_index,
+                u.position,
+                float(cos),
+                u.keyword,
+                DENSE_WEIGHT * float(cos) + u.prior,
+                u.length,
+            )
+            for u, cos in zip(units, cosines, strict=True)
+        ]
         scored.sort(key=lambda s: -s.score)
         return scored
 
     def choose(self, scored: Sequence[ScoredSentence], pool: Sequence[Hit]) -> list[ScoredSentence]:
-        """The best sentence, plus its neighbour or a near-tie when they fit the length budget."""
+        """The best sentence, plus its neighbour or near-ties when they fit the length budget."""
         limit = self.settings.max_answer_chars
         best = scored[0]
         chosen = [ScoredSentence(clip(best.text, limit), *_rest(best))]
         length = len(chosen[0].text)
         by_place = {(s.hit_index, s.position): s for s in scored}
-        follower = by_place.get((best.hit_index, best.position + 1))
+        follower = by_place.get((best.hit_index, best.position + best.length))
+        if follower is not None and follower.length != 1:
+            follower = None
         extras: list[ScoredSentence] = []
-        if follower is not None and follower.score >= 0.8 * best.score:
+        # A sentence that ends in ':' or defines a term usually finishes in the next one.
+        continues = best.text.endswith(":") or best.score - best.dense > DEFINITION_BONUS
+        if follower is not None and (continues or follower.score >= FOLLOWER_SHARE * best.score):
             extras.append(follower)
-        extras.extend(s for s in scored[1:3] if s.score >= 0.95 * best.score)
+        # Near-ties: when the evidence does not single out one sentence, show the contenders.
+        extras.extend(s for s in scored[1:4] if s.score >= NEAR_TIE_SHARE * best.score)
         for extra in extras:
-            if len(chosen) == 3 or any(extra.text == c.text for c in chosen):
+            if len(chosen) == 3 or any(_overlaps(extra, c) for c in chosen):
                 continue
             if length + 1 + len(extra.text) <= limit:
                 chosen.append(extra)
@@ -155,5 +248,23 @@ class Answerer:
             return fallback
 
 
-def _rest(s: ScoredSentence) -> tuple[int, int, float, float, float]:
-    return (s.hit_index, s.position, s.dense, s.keyword, s.score)
+def _penalty(sentence: str) -> float:
+    """Captions and fragments cut mid-sentence are rarely the answer."""
+    if _CAPTION.search(sentence):
+        return 0.1
+    if sentence[:1].islower():
+        return 0.05
+    return 0.0
+
+
+def _rest(s: ScoredSentence) -> tuple[int, int, float, float, float, int]:
+    return (s.hit_index, s.position, s.dense, s.keyword, s.score, s.length)
+
+
+def _overlaps(a: ScoredSentence, b: ScoredSentence) -> bool:
+    """Two units quoting a common sentence of one passage."""
+    if a.text in b.text or b.text in a.text:
+        return True
+    if a.hit_index != b.hit_index:
+        return False
+    return a.position < b.position + b.length and b.position < a.position + a.length

@@ -81,7 +81,8 @@ class ConceptFinder:
         forms = [clean]
         if looks_like_acronym(clean):
             texts = (m.chunk.chunk.text for m in matches)
-            expansion = best_expansion(find_expansions(clean, texts))
+            known = self.glossary.names(entry) if entry is not None else ()
+            expansion = best_expansion(find_expansions(clean, texts), clean, known)
             if expansion:
                 forms.append(expansion)
         else:

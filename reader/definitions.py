@@ -36,7 +36,9 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # "X is a ...", "The X function is ..." at the start of a sentence
         (
             rf"^(?:(?:in\s+short|formally|briefly),?\s+)?{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?"
-            r"(?:is|are)\s+(?!not\b|also\b|used\b|shown\b|applied\b|trained\b|then\b|more\b|less\b)",
+            r"(?:is|are)\s+(?!(?:not|also|only|used|shown|applied|trained|then|more|less|very|highly|"
+            r"often|widely|commonly|still|now|effective|important|crucial|useful|better|worse|able|"
+            r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
             2.5,
         ),
         # "X, which ...", "X that computes ..."
