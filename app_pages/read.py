@@ -77,7 +77,7 @@ def _pick_paper(papers: Sequence[PaperRecord]) -> PaperRecord:
     )
     if chosen != st.session_state[PAPER]:  # another paper: start it at its first section
         st.session_state[PAPER] = chosen
-        for key in (SECTION, PAGE, HIGHLIGHT, "w_section", "w_page"):
+        for key in (SECTION, PAGE, HIGHLIGHT, "w_page"):
             st.session_state.pop(key, None)
     return by_id[chosen]
 
@@ -94,15 +94,12 @@ def _pick_section(lib: Library, paper: PaperRecord, sections: Sequence[Section])
             st.session_state[SECTION] = found.key
             st.session_state[PAGE] = _page_with(paper, quote, page) if quote else page
             st.session_state[HIGHLIGHT] = quote
-            st.session_state.pop("w_section", None)
             st.session_state.pop("w_page", None)
     if st.session_state.get(SECTION) not in by_key:
         # Opens on the plan's first sections (Introduction, then Method), the first unread one.
         first = lib.read(paper.id)
         unread = [s for s in first if s.key not in done]
         st.session_state[SECTION] = (unread or first)[0].key
-        st.session_state.pop("w_section", None)
-    st.session_state.setdefault("w_section", st.session_state[SECTION])
     starred = {s.key for s in lib.read(paper.id)}
 
     def label(key: str) -> str:
@@ -110,8 +107,14 @@ def _pick_section(lib: Library, paper: PaperRecord, sections: Sequence[Section])
         mark = "✓ " if key in done else ("★ " if key in starred else "")
         return "\u2003" * (s.level - 1) + mark + md(s.label)
 
+    # No widget key: the labels change as sections are marked read, which makes Streamlit see a
+    # new widget; the index from our own state keeps the choice across that.
+    keys = list(by_key)
     key = st.sidebar.radio(
-        "Sections (★ read first, ✓ read)", list(by_key), key="w_section", format_func=label
+        "Sections (★ read first, ✓ read)",
+        keys,
+        index=keys.index(st.session_state[SECTION]),
+        format_func=label,
     )
     if key != st.session_state[SECTION]:
         st.session_state[SECTION] = key
@@ -230,8 +233,7 @@ def _go(target: Section) -> None:
     st.session_state[SECTION] = target.key
     st.session_state[PAGE] = target.page_start
     st.session_state[HIGHLIGHT] = None
-    for key in ("w_section", "w_page"):
-        st.session_state.pop(key, None)
+    st.session_state.pop("w_page", None)
     st.rerun()
 
 

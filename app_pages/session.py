@@ -14,6 +14,8 @@ READ_PAGE = "app_pages/read.py"
 ASK_PAGE = "app_pages/ask.py"
 CONCEPTS_PAGE = "app_pages/concepts.py"
 
+WARM_UP_DELAY_SECONDS = 1.0
+
 log = logging.getLogger(__name__)
 
 
@@ -27,9 +29,11 @@ def library() -> Library:
 def _cached_library(key: str, _settings: Settings) -> Library:
     # `key` (the settings' repr) is what the cache hashes; `_settings` is passed through unhashed.
     lib = Library(_settings)
-    # The model loads in the background so the first page paints at once and the first
-    # question does not wait for it.
-    threading.Thread(target=_warm_up, args=(lib,), name="reader-warm-up", daemon=True).start()
+    # The model loads in the background so the first question does not wait for it; a moment
+    # later, so that its imports do not compete with painting the first page.
+    warm = threading.Timer(WARM_UP_DELAY_SECONDS, _warm_up, args=(lib,))
+    warm.daemon = True
+    warm.start()
     return lib
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,14 +50,6 @@ def use(monkeypatch: pytest.MonkeyPatch, library_dir: Path) -> None:
     for name in [n for n in __import__("os").environ if n.startswith("READER_")]:
         if name not in app_environment(library_dir / "index", library_dir / "papers.yaml"):
             monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    yield
-    # Drop the cached Library objects (and their models) a test created.
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def start(target: str | None = None, params: dict[str, str] | None = None) -> AppTest:
@@ -111,6 +102,33 @@ def test_without_an_index_every_page_explains_how_to_build_it(
     assert not (tmp_path / "index").exists()  # looking around builds nothing
 
 
+def test_ingest_all_builds_the_index_from_the_library_page(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    one_paper = READING_LIST.split('  - id: "1606.08415"')[0].replace("1706.03762", "2003.04297")
+    (tmp_path / "papers.yaml").write_text(one_paper, encoding="utf-8")
+    use(monkeypatch, tmp_path)
+    at = start()
+    next(b for b in at.button if b.label == "Ingest all").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "2003.04297: ingested" in shown and "No index yet" not in shown
+    assert "ingested, unread" in shown
+    assert at.metric[0].value == "1 / 1"
+
+
+def test_a_paper_that_cannot_be_fetched_is_reported_not_crashed(
+    monkeypatch: pytest.MonkeyPatch, private: Path
+) -> None:
+    use(monkeypatch, private)
+    at = start()
+    next(b for b in at.button if b.label == "Ingest").click().run()  # the paper with no PDF
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(f"{NOT_INGESTED}: failed" in e for e in errors), errors
+    assert "ingested, unread" in texts(at)  # the others are still there
+
+
 # ------------------------------------------------------------------ library
 
 
@@ -156,7 +174,7 @@ def test_the_section_tree_and_next_button_move_through_the_paper(
 ) -> None:
     use(monkeypatch, shared)
     at = start(READ)
-    at.radio(key="w_section").set_value("3.2").run()
+    at.sidebar.radio[0].set_value("3.2").run()
     assert at.header[0].value.replace("\\", "") == "3.2 Attention"
     assert "3.2.1 Scaled Dot-Product Attention" in [s.value.replace("\\", "") for s in at.subheader]
     next_button = next(b for b in at.button if b.label.endswith("→"))
@@ -197,10 +215,10 @@ def test_marking_read_and_notes_survive_a_restart_and_show_in_the_library(
     st.cache_resource.clear()  # a restart: a new Library, reading the index afresh
     again = start(READ)
     assert again.header[0].value.replace("\\", "") == "3 Model Architecture"  # next unread
-    again.radio(key="w_section").set_value("1").run()
+    again.sidebar.radio[0].set_value("1").run()
     assert again.toggle[0].value is True
     assert again.text_area[0].value == note
-    assert "✓ 1 Introduction" in again.radio(key="w_section").options
+    assert "✓ 1 Introduction" in again.sidebar.radio[0].options
 
     with Library(settings_for(private / "index", private / "papers.yaml")) as lib:
         saved = {p.section_number: p for p in lib.progress("1706.03762")}
@@ -219,7 +237,7 @@ def test_notes_survive_a_re_ingest(monkeypatch: pytest.MonkeyPatch, private: Pat
         lib.ingest(only=["1706.03762"], rebuild=True)
     st.cache_resource.clear()
     again = start(READ)
-    again.radio(key="w_section").set_value("1").run()
+    again.sidebar.radio[0].set_value("1").run()
     assert again.text_area[0].value == "kept across ingests"
 
 
