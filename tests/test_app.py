@@ -342,3 +342,12 @@ def test_subsection_headings_are_split_from_the_paragraphs() -> None:
         (True, "3.1 Encoder"),
         (False, "Stack of layers."),
     ]
+
+
+def test_the_server_listens_on_loopback_only_by_default() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
