@@ -97,7 +97,12 @@ def fts_expression(q: NormalizedQuery) -> str | None:
         if not words:
             continue
         if len(words) == 1:
-            parts.append(_quote(words[0]))
+            word = words[0]
+            # "qformer" may be written "Q-Former": also try a one-letter prefix as its own token.
+            if len(word) >= 5 and word.isalpha() and word.isascii():
+                parts.append(f"({_quote(word)} OR {_quote(word[0] + ' ' + word[1:])})")
+            else:
+                parts.append(_quote(word))
         else:
             parts.append(f"({_quote(' '.join(words))} OR {_quote(''.join(words))})")
     if not parts:
