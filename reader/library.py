@@ -312,7 +312,9 @@ class Library:
         """The local PDF the paper was ingested from (same sha256), or None if it is gone."""
         from reader.render import find_pdf
 
-        return find_pdf(self.settings, paper_id, self.paper(paper_id).sha256)
+        record = self.paper(paper_id)
+        recorded = Path(record.pdf_path) if record.pdf_path else None
+        return find_pdf(self.settings, paper_id, record.sha256, recorded)
 
     def page_image(
         self,

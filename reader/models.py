@@ -169,6 +169,7 @@ class PaperRecord:
     authors: tuple[str, ...] = ()
     published: str | None = None
     arxiv_url: str | None = None
+    pdf_path: str | None = None  # the local file it was ingested from, for page images
 
 
 @dataclass(frozen=True)

@@ -49,13 +49,18 @@ def pdf_candidates(settings: Settings, paper_id: str) -> list[Path]:
     return found
 
 
-def find_pdf(settings: Settings, paper_id: str, sha256: str | None) -> Path | None:
+def find_pdf(
+    settings: Settings, paper_id: str, sha256: str | None, recorded: Path | None = None
+) -> Path | None:
     """The local PDF a paper was ingested from: the candidate whose sha256 matches.
 
-    Without a hash, the first candidate. A file with another hash is a different version whose
+    `recorded` (the file ingest read) is tried first. Without a hash, the first candidate.
+    A file with another hash is a different version whose
     pages need not match the index, so it is never returned in place of the right one.
     """
     candidates = pdf_candidates(settings, paper_id)
+    if recorded is not None and recorded.is_file():
+        candidates.insert(0, recorded)
     if sha256 is None:
         return candidates[0] if candidates else None
     return next((p for p in candidates if _file_sha256(p) == sha256), None)

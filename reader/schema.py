@@ -16,7 +16,7 @@ from reader.errors import IndexCorruptError, IndexMissingError
 from reader.models import Chunk, PageMark, PaperRecord, Section, SectionRole, StoredChunk
 
 # Bump on any layout change: an older file then asks for `reader ingest --rebuild`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT = "reader-index"
 
 LIBRARY_SCHEMA = """
@@ -33,6 +33,7 @@ CREATE TABLE papers(
     authors TEXT NOT NULL,              -- JSON list of names
     published TEXT,
     arxiv_url TEXT,
+    pdf_path TEXT,
     fingerprint TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -118,6 +119,7 @@ def paper_row(record: PaperRecord, fingerprint: str, updated_at: str) -> dict[st
         "authors": json.dumps(list(record.authors), ensure_ascii=False),
         "published": record.published,
         "arxiv_url": record.arxiv_url,
+        "pdf_path": record.pdf_path,
         "fingerprint": fingerprint,
         "updated_at": updated_at,
     }
@@ -136,6 +138,7 @@ def paper_from_row(row: sqlite3.Row) -> PaperRecord:
         authors=tuple(str(a) for a in json.loads(row["authors"])),
         published=row["published"],
         arxiv_url=row["arxiv_url"],
+        pdf_path=row["pdf_path"],
     )
 
 
