@@ -27,8 +27,9 @@ setup: $(VENV)/.installed  ## Create the venv and install reader with its dev to
 ingest: setup  ## Ingest the reading list (papers.yaml) into index/
 	$(BIN)/reader ingest --papers $(PAPERS) $(if $(PDF_DIR),--pdf-dir $(PDF_DIR))
 
-app: setup  ## Open the Streamlit app on localhost
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true
+app: setup  ## Open the Streamlit app on localhost (READER_APP_HOST / READER_APP_PORT to change)
+	$(BIN)/streamlit run app.py --server.address "$${READER_APP_HOST:-127.0.0.1}" \
+		--server.port "$${READER_APP_PORT:-8501}" --server.headless true
 
 run: setup  ## Set up, ingest the reading list (a failed paper does not stop the app), open the app
 	-$(MAKE) --no-print-directory ingest
