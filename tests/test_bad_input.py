@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -219,7 +219,7 @@ def test_hostile_queries_answer_or_say_clearly_what_is_wrong(
 ) -> None:
     query = HOSTILE_QUERIES[name]
     # Every query through search; ask and concept (slower, same normalisation) on a sample.
-    askers = [small_library.search]
+    askers: list[Callable[[str], object]] = [small_library.search]
     if name in FULL_PATH:
         askers += [small_library.ask, small_library.concept]
     for ask in askers:
