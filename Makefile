@@ -54,4 +54,4 @@ eval: setup  ## Score the dev set (needs an index of ../shared/eval/corpus.yaml)
 	$(BIN)/reader eval --gold ../shared/eval
 
 clean:  ## Remove the venv and generated index (PDF cache included)
-	rm -rf $(VENV) index/*.sqlite* index/*.faiss index/pdfs
+	rm -rf $(VENV) index/*.sqlite* index/*.faiss index/pdfs index/models

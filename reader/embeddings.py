@@ -15,6 +15,8 @@ from reader.settings import BUNDLED_MODEL, Settings
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 rows; `name` identifies model and backend."""
@@ -66,20 +68,35 @@ def normalise_rows(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
 def load_embedder(settings: Settings) -> Embedder:
     """Load the configured model on CPU; a `ModelError` names what is missing and the fix."""
     backend = settings.embedding_backend.strip().lower()
-    if backend == "onnx":
-        raise ModelError(
-            "the onnx embedding backend is not available yet; set READER_EMBEDDING_BACKEND=torch"
-        )
-    if backend != "torch":
+    if backend not in BACKENDS:
         raise ModelError(
             f"unknown embedding backend {settings.embedding_backend!r}; "
-            "set READER_EMBEDDING_BACKEND=torch"
+            f"set READER_EMBEDDING_BACKEND to one of {', '.join(BACKENDS)}"
         )
     source, label = _resolve_model(settings)
+    if backend != "torch":
+        if not Path(source).is_dir():
+            raise ModelError(
+                f"the {backend} backend needs a local model folder, not {source!r}; "
+                "point READER_EMBEDDING_MODEL at one or set READER_EMBEDDING_BACKEND=torch"
+            )
+        if not settings.allow_download:
+            _offline()
+        from reader.onnx_embedder import load_onnx_embedder
+
+        return load_onnx_embedder(settings, Path(source), label)
+    return _load_sentence_transformer(settings, source, label)
+
+
+def _offline() -> None:
+    # Before the import: huggingface_hub reads these once, at import time.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def _load_sentence_transformer(settings: Settings, source: str, label: str) -> Embedder:
     if not settings.allow_download:
-        # Before the import: huggingface_hub reads these once, at import time.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        _offline()
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
@@ -103,6 +120,10 @@ def load_embedder(settings: Settings) -> Embedder:
             f"embedding model {label!r} failed to load ({first_line}); {hint}"
         ) from None
     model.max_seq_length = settings.embedding_max_tokens
+    if settings.embedding_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.embedding_threads)
     name = f"{label}|torch|max{settings.embedding_max_tokens}"
     return SentenceTransformerEmbedder(model, name, settings.embedding_batch_size)
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return load_embedder(Settings(embedding_batch_size=4))
+    return load_embedder(Settings(embedding_batch_size=4, embedding_backend="torch"))
 
 
 def test_bundled_model_loads_offline(embedder: Embedder) -> None:
@@ -55,13 +55,13 @@ def test_order_preserved_after_length_sorting(embedder: Embedder) -> None:
     assert np.allclose(together, alone, atol=1e-4)
 
 
-def test_missing_model_and_onnx_give_model_errors(tmp_path: Path) -> None:
+def test_missing_model_and_unknown_backend_give_model_errors(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="READER_ALLOW_DOWNLOAD"):
         load_embedder(Settings(embedding_model="no-such-org/no-such-model"))
-    with pytest.raises(ModelError, match="onnx"):
-        load_embedder(Settings(embedding_backend="onnx"))
+    with pytest.raises(ModelError, match="READER_EMBEDDING_BACKEND"):
+        load_embedder(Settings(embedding_backend="tensorflow"))
     with pytest.raises(ModelError, match="failed to load"):
-        load_embedder(Settings(embedding_model=str(tmp_path)))
+        load_embedder(Settings(embedding_model=str(tmp_path), embedding_backend="torch"))
 
 
 PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
