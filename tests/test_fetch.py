@@ -312,4 +312,5 @@ def test_requests_are_spaced_by_the_rate_limit(tmp_path: Path, server: ArxivServ
     times = [r.at for r in server.requests]
     assert len(times) == 5  # metadata (503, retry), PDF; metadata, PDF
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.19, gaps
+    # Arrival times at the server jitter under load; without the limiter the gaps are ~1 ms.
+    assert min(gaps) >= 0.15, gaps
