@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from reader.definitions import defined_term, defines
 from reader.errors import LLMError
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
 NOT_FOUND = "Not found in your library."
 
 POOL = 10  # passages whose sentences compete for the answer
-MAX_EMBED = 48  # sentences embedded per question (the cost of `ask`)
+MAX_EMBED = 24  # sentences embedded per question (the cost of `ask`)
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.35
 RANK_WEIGHT = 0.08
@@ -29,6 +32,7 @@ FOLLOWER_SHARE = 0.8
 NEAR_TIE_SHARE = 0.9
 PAIR_COST = 0.03  # a pair must beat its best sentence by more than noise
 ANSWER_TYPE_BONUS = 0.08
+OTHER_PAPER_PENALTY = 0.1  # the question names a paper and this sentence is from another
 
 _QUANTITY = re.compile(
     r"\b(?:how\s+(?:many|much|large|big|long|often)|what\s+(?:fraction|"
@@ -67,6 +71,7 @@ class ScoredSentence:
     keyword: float  # IDF-weighted share of question terms it contains
     score: float
     length: int = 1  # sentences in this unit (a pair quotes two adjacent ones)
+    opens: bool = False  # defines the asked term or ends in ':' (it goes on in the next one)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class _Unit:
     text: str
     keyword: float
     prior: float
+    opens: bool
 
 
 def citation_label(hit: Hit, short_names: Mapping[str, str]) -> str:
@@ -145,7 +151,7 @@ class Answerer:
 
     def score_sentences(self, query_text: str, pool: Sequence[Hit]) -> list[ScoredSentence]:
         """Usable sentences, and pairs of adjacent ones, of the pool, best first."""
-        _, name_stems = self.retriever.named_papers(query_text)
+        named, name_stems = self.retriever.named_papers(query_text)
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
         weights = {
             s: w for s, w in self.retriever.query_weights(query_text).items() if s not in name_stems
@@ -161,11 +167,15 @@ class Answerer:
                 stems = set(content_stems(span.text))
                 keyword = sum(w for s, w in weights.items() if s in stems) / total
                 prior = KEYWORD_WEIGHT * keyword + RANK_WEIGHT / (1 + i) - _penalty(span.text)
+                if named and hit.paper_id not in named:
+                    prior -= OTHER_PAPER_PENALTY
+                opens = span.text.endswith(":")
                 if term and defines(span.text, term):
                     prior += DEFINITION_BONUS
+                    opens = True
                 if wants is not None and wants.search(span.text):
                     prior += ANSWER_TYPE_BONUS
-                singles.append(_Unit(i, j, 1, span.text, keyword, prior))
+                singles.append(_Unit(i, j, 1, span.text, keyword, prior, opens))
         if not singles:
             return []
         # Embedding is the cost of `ask`: only the lexically plausible sentences compete,
@@ -173,27 +183,9 @@ class Answerer:
         # restates the question).
         singles.sort(key=lambda u: -u.prior)
         singles = singles[:MAX_EMBED]
-        at = {(u.hit_index, u.position): u for u in singles}
-        pairs = []
-        for u in singles[: MAX_EMBED // 2]:
-            nxt = at.get((u.hit_index, u.position + 1))
-            if (
-                nxt is not None
-                and len(u.text) + 1 + len(nxt.text) <= self.settings.max_answer_chars
-            ):
-                pairs.append(
-                    _Unit(
-                        u.hit_index,
-                        u.position,
-                        2,
-                        f"{u.text} {nxt.text}",
-                        max(u.keyword, nxt.keyword),
-                        max(u.prior, nxt.prior) - PAIR_COST,
-                    )
-                )
-        units = singles + pairs
-        vectors = self.embedder.embed([query_text] + [u.text for u in units])
-        cosines = vectors[1:] @ vectors[0]
+        vectors = self.embedder.embed([query_text] + [u.text for u in singles])
+        question, rows = vectors[0], vectors[1:]
+        cosines = rows @ question
         scored = [
             ScoredSentence(
                 u.text,
@@ -202,10 +194,35 @@ class Answerer:
                 float(cos),
                 u.keyword,
                 DENSE_WEIGHT * float(cos) + u.prior,
-                u.length,
+                1,
+                u.opens,
             )
-            for u, cos in zip(units, cosines, strict=True)
+            for u, cos in zip(singles, cosines, strict=True)
         ]
+        at = {(u.hit_index, u.position): k for k, u in enumerate(singles)}
+        for k, u in enumerate(singles):
+            n = at.get((u.hit_index, u.position + 1))
+            if n is None:
+                continue
+            nxt = singles[n]
+            if len(u.text) + 1 + len(nxt.text) > self.settings.max_answer_chars:
+                continue
+            # A mean-pooled embedding of two sentences is close to the length-weighted mean
+            # of theirs: pairs cost no extra model call.
+            mixed = len(u.text) * rows[k] + len(nxt.text) * rows[n]
+            cos = float(mixed @ question) / max(float(np.linalg.norm(mixed)), 1e-9)
+            prior = max(u.prior, nxt.prior) - PAIR_COST
+            scored.append(
+                ScoredSentence(
+                    f"{u.text} {nxt.text}",
+                    u.hit_index,
+                    u.position,
+                    cos,
+                    max(u.keyword, nxt.keyword),
+                    DENSE_WEIGHT * cos + prior,
+                    2,
+                )
+            )
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -213,19 +230,21 @@ class Answerer:
         """The best sentence, plus its neighbour or near-ties when they fit the length budget."""
         limit = self.settings.max_answer_chars
         best = scored[0]
-        chosen = [ScoredSentence(clip(best.text, limit), *_rest(best))]
+        chosen = [dataclasses.replace(best, text=clip(best.text, limit))]
         length = len(chosen[0].text)
         by_place = {(s.hit_index, s.position): s for s in scored}
         follower = by_place.get((best.hit_index, best.position + best.length))
         if follower is not None and follower.length != 1:
             follower = None
+        near_ties = [s for s in scored[1:4] if s.score >= NEAR_TIE_SHARE * best.score]
         extras: list[ScoredSentence] = []
-        # A sentence that ends in ':' or defines a term usually finishes in the next one.
-        continues = best.text.endswith(":") or best.score - best.dense > DEFINITION_BONUS
-        if follower is not None and (continues or follower.score >= FOLLOWER_SHARE * best.score):
+        # A definition, or a sentence ending in ':', finishes in the next sentence; otherwise
+        # near-ties come first: when the evidence does not single out one sentence, show them.
+        if follower is not None and best.opens:
             extras.append(follower)
-        # Near-ties: when the evidence does not single out one sentence, show the contenders.
-        extras.extend(s for s in scored[1:4] if s.score >= NEAR_TIE_SHARE * best.score)
+        extras.extend(near_ties)
+        if follower is not None and follower.score >= FOLLOWER_SHARE * best.score:
+            extras.append(follower)
         for extra in extras:
             if len(chosen) == 3 or any(_overlaps(extra, c) for c in chosen):
                 continue
@@ -255,10 +274,6 @@ def _penalty(sentence: str) -> float:
     if sentence[:1].islower():
         return 0.05
     return 0.0
-
-
-def _rest(s: ScoredSentence) -> tuple[int, int, float, float, float, int]:
-    return (s.hit_index, s.position, s.dense, s.keyword, s.score, s.length)
 
 
 def _overlaps(a: ScoredSentence, b: ScoredSentence) -> bool:
