@@ -287,8 +287,10 @@ def _sections(engine: EvalTarget, item: dict[str, Any]) -> list[SectionCheck]:
 
 
 def _numbered_top(s: Section) -> bool:
+    """The paper's numbered body sections; front and back matter is not part of the gold list."""
     skip = (SectionRole.ABSTRACT, SectionRole.REFERENCES, SectionRole.APPENDIX)
-    return s.level == 1 and s.role not in skip and s.number[:1].isdigit()
+    back_matter = norm(s.title).startswith("acknowledg")
+    return s.level == 1 and s.role not in skip and s.number[:1].isdigit() and not back_matter
 
 
 def _find_section(

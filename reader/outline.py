@@ -37,14 +37,15 @@ def outline_headings(
 ) -> list[Heading]:
     """Outline entries matched to the lines where they are printed, in reading order.
 
-    Entries that cannot be found on (or next to) their page are skipped. The printed number
-    is used when the printed heading has one, else the outline's own number.
+    Entries that cannot be found on (or next to) their page are skipped. Printed numbers win:
+    in a paper that prints section numbers, a heading printed without one (Acknowledgements) is
+    unnumbered whatever the outline says; the outline's numbers serve papers that print none.
     """
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         if line.para_start:
             by_page.setdefault(line.page, []).append(i)
-    heads: list[Heading] = []
+    found_heads: list[tuple[int, int, str, str, str, int]] = []
     last = -1
     for level, raw_title, page in toc:
         toc_number, toc_title = _split_number(raw_title)
@@ -56,10 +57,14 @@ def outline_headings(
             continue
         index, used = found
         printed_number, _ = _line_title(" ".join(ln.text for ln in lines[index : index + used]))
-        number = printed_number or toc_number
-        depth = number.count(".") + 1 if number else level
-        heads.append(Heading(index, used, number, toc_title, depth, lines[index].page))
+        found_heads.append((index, used, printed_number, toc_number, toc_title, level))
         last = index + used - 1
+    prints_numbers = any(printed for _, _, printed, _, _, _ in found_heads)
+    heads: list[Heading] = []
+    for index, used, printed, toc_number, title, level in found_heads:
+        number = printed if prints_numbers else toc_number
+        depth = number.count(".") + 1 if number else level
+        heads.append(Heading(index, used, number, title, depth, lines[index].page))
     return heads
 
 
