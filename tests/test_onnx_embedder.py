@@ -81,7 +81,8 @@ def test_a_new_process_loads_the_export_without_torch(models: Path) -> None:
     code = (
         "import json, sys, time; from pathlib import Path; t = time.perf_counter();"
         "from reader.embeddings import load_embedder; from reader.settings import Settings;"
-        f"e = load_embedder(Settings(model_cache_dir=Path({str(models)!r})));"
+        f"e = load_embedder(Settings(model_cache_dir=Path({str(models)!r}),"
+        " embedding_backend='onnx'));"
         "e.embed(['attention']);"
         "print(json.dumps({'torch': 'torch' in sys.modules,"
         " 'st': 'sentence_transformers' in sys.modules}))"
