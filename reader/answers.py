@@ -1,20 +1,17 @@
-"""Extractive answers: the retrieved sentences that answer a question, each with its citation."""
+"""Extractive answers: the best window of retrieved sentences that answers a question, cited."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.definitions import defined_term, defines
+from reader.answer_units import Question, Window, answer_type_cue, match_stem, windows
+from reader.definitions import defined_term
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit, SectionRole
-from reader.retrieval import Retriever, content_stems
-from reader.sentences import is_prose, split_sentences
+from reader.retrieval import Retriever
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,67 +19,11 @@ if TYPE_CHECKING:
 
 NOT_FOUND = "Not found in your library."
 
-POOL = 10  # passages whose sentences compete for the answer
-MAX_EMBED = 24  # sentences embedded per question (the cost of `ask`)
+POOL = 12  # passages whose sentences compete for the answer
+MAX_EMBED = 12  # sentences embedded per question: the cost of `ask`
 DENSE_WEIGHT = 1.0
-KEYWORD_WEIGHT = 0.35
-RANK_WEIGHT = 0.08
-DEFINITION_BONUS = 0.25  # "what is X?" and the sentence defines X
-FOLLOWER_SHARE = 0.8
-NEAR_TIE_SHARE = 0.9
-PAIR_COST = 0.03  # a pair must beat its best sentence by more than noise
-ANSWER_TYPE_BONUS = 0.08
-OTHER_PAPER_PENALTY = 0.1  # the question names a paper and this sentence is from another
-
-_QUANTITY = re.compile(
-    r"\b(?:how\s+(?:many|much|large|big|long|often)|what\s+(?:fraction|"
-    r"percentage|proportion|share|number|ratio|size|rate))\b",
-    re.IGNORECASE,
-)
-_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
-_HAS_NUMBER = re.compile(r"\d")
-_HAS_REASON = re.compile(
-    r"\b(?:because|since|due\s+to|so\s+that|in\s+order\s+to|the\s+reason|suspect|"
-    r"to\s+(?:avoid|prevent|counteract|address|overcome)|which\s+(?:is\s+)?not|cannot)\b",
-    re.IGNORECASE,
-)
-
-
-def answer_type_cue(question: str) -> re.Pattern[str] | None:
-    """What an answer to this kind of question contains: a number, or a reason."""
-    if _QUANTITY.search(question):
-        return _HAS_NUMBER
-    if _WHY.search(question):
-        return _HAS_REASON
-    return None
-
-
-_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\(?[a-z]\)\s")
-
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    """A candidate answer sentence with the evidence behind its score."""
-
-    text: str
-    hit_index: int  # index into the pool of hits
-    position: int  # sentence index inside its passage
-    dense: float  # cosine to the question
-    keyword: float  # IDF-weighted share of question terms it contains
-    score: float
-    length: int = 1  # sentences in this unit (a pair quotes two adjacent ones)
-    opens: bool = False  # defines the asked term or ends in ':' (it goes on in the next one)
-
-
-@dataclass(frozen=True)
-class _Unit:
-    hit_index: int
-    position: int
-    length: int
-    text: str
-    keyword: float
-    prior: float
-    opens: bool
+MAX_SHARE = 0.5  # a window's similarity: between its best sentence's and its mean's
+TIE_GAP = 0.05  # score gap under which the runner-up window is shown too
 
 
 def citation_label(hit: Hit, short_names: Mapping[str, str]) -> str:
@@ -126,135 +67,97 @@ class Answerer:
         q = self.retriever.normalize(question)
         pool = self.retriever.candidates(q, max(POOL, self.settings.search_k), paper_ids, role)
         shown = tuple(pool[: self.settings.search_k])
-        scored = self.score_sentences(q.text, pool)
-        if not scored or max(s.dense for s in scored) < self.settings.abstain_threshold:
+        chosen = self.choose(q.text, pool)
+        if not chosen:
             return Answer(question, NOT_FOUND, True, (), shown)
-        chosen = self.choose(scored, pool)
-        citations = tuple(
-            Citation(
-                paper_id=pool[s.hit_index].paper_id,
-                section=pool[s.hit_index].section,
-                page=pool[s.hit_index].page,
-                quote=s.text,
-                label=citation_label(pool[s.hit_index], self.short_names),
+        parts: list[str] = []
+        citations: list[Citation] = []
+        room = self.settings.max_answer_chars
+        for w in chosen:
+            hit = pool[w.hit_index]
+            label = citation_label(hit, self.short_names)
+            text = clip(w.text, room)
+            room -= len(text) + 1
+            parts.append(f"{text} {label}")
+            citations.extend(
+                Citation(hit.paper_id, hit.section, hit.page, quote, label)
+                for quote in _quotes(w.sentences, text)
             )
-            for s in chosen
-        )
-        text = " ".join(f"{s.text} {c.label}" for s, c in zip(chosen, citations, strict=True))
-        used = {s.hit_index for s in chosen}
         # The passages an answer quotes are always among the hits shown with it.
-        hits = shown + tuple(pool[i] for i in sorted(used) if i >= len(shown))
-        extractive = Answer(question, text, False, citations, hits)
+        used = sorted({w.hit_index for w in chosen if w.hit_index >= len(shown)})
+        hits = shown + tuple(pool[i] for i in used)
+        extractive = Answer(question, " ".join(parts), False, tuple(citations), hits)
         if self.settings.llm_url:
             return self._generative(question, hits, extractive)
         return extractive
 
-    def score_sentences(self, query_text: str, pool: Sequence[Hit]) -> list[ScoredSentence]:
-        """Usable sentences, and pairs of adjacent ones, of the pool, best first."""
+    def question(self, query_text: str) -> Question:
+        """The question's weighted terms, the term it asks to define, its answer type."""
         named, name_stems = self.retriever.named_papers(query_text)
+        weights: dict[str, float] = {}
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
-        weights = {
-            s: w for s, w in self.retriever.query_weights(query_text).items() if s not in name_stems
-        }
-        total = sum(weights.values()) or 1.0
-        term = defined_term(query_text)
-        wants = answer_type_cue(query_text)
-        singles: list[_Unit] = []
-        for i, hit in enumerate(pool):
-            for j, span in enumerate(split_sentences(hit.text)):
-                if not is_prose(span.text):
-                    continue
-                stems = set(content_stems(span.text))
-                keyword = sum(w for s, w in weights.items() if s in stems) / total
-                prior = KEYWORD_WEIGHT * keyword + RANK_WEIGHT / (1 + i) - _penalty(span.text)
-                if named and hit.paper_id not in named:
-                    prior -= OTHER_PAPER_PENALTY
-                opens = span.text.endswith(":")
-                if term and defines(span.text, term):
-                    prior += DEFINITION_BONUS
-                    opens = True
-                if wants is not None and wants.search(span.text):
-                    prior += ANSWER_TYPE_BONUS
-                singles.append(_Unit(i, j, 1, span.text, keyword, prior, opens))
-        if not singles:
-            return []
-        # Embedding is the cost of `ask`: only the lexically plausible sentences compete,
-        # alone and with their neighbour (a reason often sits next to the sentence that
-        # restates the question).
-        singles.sort(key=lambda u: -u.prior)
-        singles = singles[:MAX_EMBED]
-        vectors = self.embedder.embed([query_text] + [u.text for u in singles])
-        question, rows = vectors[0], vectors[1:]
-        cosines = rows @ question
-        scored = [
-            ScoredSentence(
-                u.text,
-                u.hit_index,
-                u.position,
-                float(cos),
-                u.keyword,
-                DENSE_WEIGHT * float(cos) + u.prior,
-                1,
-                u.opens,
-            )
-            for u, cos in zip(singles, cosines, strict=True)
-        ]
-        at = {(u.hit_index, u.position): k for k, u in enumerate(singles)}
-        for k, u in enumerate(singles):
-            n = at.get((u.hit_index, u.position + 1))
-            if n is None:
-                continue
-            nxt = singles[n]
-            if len(u.text) + 1 + len(nxt.text) > self.settings.max_answer_chars:
-                continue
-            # A mean-pooled embedding of two sentences is close to the length-weighted mean
-            # of theirs: pairs cost no extra model call.
-            mixed = len(u.text) * rows[k] + len(nxt.text) * rows[n]
-            cos = float(mixed @ question) / max(float(np.linalg.norm(mixed)), 1e-9)
-            prior = max(u.prior, nxt.prior) - PAIR_COST
-            scored.append(
-                ScoredSentence(
-                    f"{u.text} {nxt.text}",
-                    u.hit_index,
-                    u.position,
-                    cos,
-                    max(u.keyword, nxt.keyword),
-                    DENSE_WEIGHT * cos + prior,
-                    2,
-                )
-            )
-        scored.sort(key=lambda s: -s.score)
-        return scored
-
-    def choose(self, scored: Sequence[ScoredSentence], pool: Sequence[Hit]) -> list[ScoredSentence]:
-        """The best sentence, plus its neighbour or near-ties when they fit the length budget."""
-        limit = self.settings.max_answer_chars
-        best = scored[0]
-        chosen = [dataclasses.replace(best, text=clip(best.text, limit))]
-        length = len(chosen[0].text)
-        by_place = {(s.hit_index, s.position): s for s in scored}
-        follower = by_place.get((best.hit_index, best.position + best.length))
-        if follower is not None and follower.length != 1:
-            follower = None
-        near_ties = [s for s in scored[1:4] if s.score >= NEAR_TIE_SHARE * best.score]
-        extras: list[ScoredSentence] = []
-        # A definition, or a sentence ending in ':', finishes in the next sentence; otherwise
-        # near-ties come first: when the evidence does not single out one sentence, show them.
-        if follower is not None and best.opens:
-            extras.append(follower)
-        extras.extend(near_ties)
-        if follower is not None and follower.score >= FOLLOWER_SHARE * best.score:
-            extras.append(follower)
-        for extra in extras:
-            if len(chosen) == 3 or any(_overlaps(extra, c) for c in chosen):
-                continue
-            if length + 1 + len(extra.text) <= limit:
-                chosen.append(extra)
-                length += 1 + len(extra.text)
-        # Read in document order when the sentences come from one passage.
-        return sorted(
-            chosen, key=lambda s: (s.hit_index != best.hit_index, s.hit_index, s.position)
+        for stem, w in self.retriever.query_weights(query_text).items():
+            if stem not in name_stems:
+                key = match_stem(stem)
+                weights[key] = max(w, weights.get(key, 0.0))
+        stems = frozenset(match_stem(s) for s in self.retriever.query_weights(query_text))
+        return Question(
+            weights, stems, defined_term(query_text), answer_type_cue(query_text), named
         )
+
+    def choose(self, query_text: str, pool: Sequence[Hit]) -> list[Window]:
+        """The window with the best dense + lexical score, and a near-tie from elsewhere when
+        both fit the length budget; none when the evidence is weak."""
+        candidates = windows(self.question(query_text), pool, self.settings.max_answer_chars)
+        # Embedding is the cost of `ask`: only the sentences of the lexically best windows are
+        # embedded, in one batch, and a window's vector is the length-weighted mean of its
+        # sentences' (close to a mean-pooled embedding of the window, at no extra model call).
+        slot: dict[tuple[int, int], int] = {}
+        texts: list[str] = []
+        for w in candidates:
+            new = [(p, t) for p, t in zip(w.places, w.sentences, strict=True) if p not in slot]
+            if len(slot) + len(new) > MAX_EMBED:
+                continue
+            for p, t in new:
+                slot[p] = len(texts)
+                texts.append(t)
+            if len(slot) == MAX_EMBED:
+                break
+        if not texts:
+            return []
+        rows = self.embedder.embed(texts)
+        question = self.retriever.query_vector(query_text)
+        cosines = rows @ question
+        if float(cosines.max()) < self.settings.abstain_threshold:
+            return []
+        scored: list[tuple[float, Window]] = []
+        for w in candidates:
+            at = [slot.get(p) for p in w.places]
+            if any(k is None for k in at):
+                continue
+            mixed = sum(
+                len(t) * rows[k] for t, k in zip(w.sentences, at, strict=True) if k is not None
+            )
+            mix = float(np.asarray(mixed) @ question) / max(float(np.linalg.norm(mixed)), 1e-9)
+            top = max(float(cosines[k]) for k in at if k is not None)
+            cos = MAX_SHARE * top + (1 - MAX_SHARE) * mix
+            score = DENSE_WEIGHT * cos + w.lexical
+            scored.append((score, w))
+        scored.sort(key=lambda item: -item[0])
+        if not scored:
+            return []
+        top, best = scored[0]
+        chosen = [best]
+        # When the evidence does not single out one window, show the runner-up too.
+        for score, w in scored[1:]:
+            if score < top - TIE_GAP:
+                break
+            if set(w.places) & set(best.places):
+                continue
+            if len(best.text) + len(w.text) + 1 <= self.settings.max_answer_chars:
+                chosen.append(w)
+            break
+        return chosen
 
     def _generative(self, question: str, hits: Sequence[Hit], fallback: Answer) -> Answer:
         from reader.llm import generate_answer
@@ -267,19 +170,14 @@ class Answerer:
             return fallback
 
 
-def _penalty(sentence: str) -> float:
-    """Captions and fragments cut mid-sentence are rarely the answer."""
-    if _CAPTION.search(sentence):
-        return 0.1
-    if sentence[:1].islower():
-        return 0.05
-    return 0.0
-
-
-def _overlaps(a: ScoredSentence, b: ScoredSentence) -> bool:
-    """Two units quoting a common sentence of one passage."""
-    if a.text in b.text or b.text in a.text:
-        return True
-    if a.hit_index != b.hit_index:
-        return False
-    return a.position < b.position + b.length and b.position < a.position + a.length
+def _quotes(sentences: Sequence[str], shown: str) -> list[str]:
+    """The sentences as the answer shows them (the last one may be clipped)."""
+    quotes: list[str] = []
+    rest = shown
+    for s in sentences:
+        if not rest:
+            break
+        quote = s if rest.startswith(s) else rest.rstrip("…")
+        quotes.append(quote)
+        rest = rest[len(quote) :].lstrip()
+    return quotes

@@ -88,6 +88,7 @@ class Retriever:
         self._df: Counter[str] | None = None
         self._n_docs = 0
         self._names: tuple[tuple[str, ...], dict[str, set[tuple[str, ...]]]] | None = None
+        self._last_vector: tuple[str, np.ndarray] | None = None
 
     def normalize(self, query: str) -> NormalizedQuery:
         q = normalize_query(query, self.settings.max_query_chars)
@@ -118,7 +119,7 @@ class Retriever:
         """Fused and re-ranked passages for a normalised query."""
         n = max(self.settings.candidate_k, k)
         expr = fts_expression(q)
-        vec = self.embedder.embed([q.text])[0]
+        vec = self.query_vector(q.text)
         rankings = [
             [cid for cid, _ in self.store.keyword_search(expr, n, paper_ids, role)] if expr else [],
             [cid for cid, _ in self.store.vector_search(vec, n, paper_ids, role)],
@@ -151,6 +152,12 @@ class Retriever:
             rescored.append((score + unit * bonus, sc))
         rescored.sort(key=lambda item: (-item[0], item[1].id))
         return [to_hit(sc, score) for score, sc in rescored[:k]]
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of a query; the last one is kept, so `ask` embeds its question once."""
+        if self._last_vector is None or self._last_vector[0] != text:
+            self._last_vector = (text, self.embedder.embed([text])[0])
+        return self._last_vector[1]
 
     def query_weights(self, text: str) -> dict[str, float]:
         """IDF weight of each content stem of the query."""

@@ -1,0 +1,192 @@
+"""Candidate answers: windows of one to three consecutive sentences of a passage, scored
+lexically (question-term coverage, answer-type cues, novelty, rank) before any embedding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reader.definitions import defines
+from reader.models import Hit, SectionRole
+from reader.retrieval import content_stems, word_stem
+from reader.sentences import is_prose, split_sentences
+
+MAX_SENTENCES = 3  # the issue: one to three sentences
+MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters
+KEYWORD_WEIGHT = 0.45
+RANK_WEIGHT = 0.08
+DEFINITION_BONUS = 0.25  # "what is X?" and the window opens by defining X
+ANSWER_TYPE_BONUS = 0.08
+OTHER_PAPER_PENALTY = 0.1  # the question names a paper and this window is from another
+EXTRA_SENTENCE_COST = 0.03  # a longer window must earn its extra sentences
+NOVELTY_WEIGHT = 0.2  # a window that only restates the question is not an answer
+NOVEL_ENOUGH = 6  # new content words that make a window more than a restatement
+ROLE_PENALTY = {SectionRole.APPENDIX: 0.05, SectionRole.REFERENCES: 0.2, SectionRole.OTHER: 0.02}
+
+_QUANTITY = re.compile(
+    r"\b(?:how\s+(?:many|much|large|big|long|often)|what\s+(?:fraction|"
+    r"percentage|proportion|share|number|ratio|size|rate))\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+_HOW = re.compile(r"^\s*(?:how|in\s+what\s+way)\b", re.IGNORECASE)
+# A quantity, not a cross-reference ("Section 3.1", "Table 2", "[12]").
+_HAS_NUMBER = re.compile(
+    r"(?<![\[\d.])(?<!Section )(?<!Sec\. )(?<!Figure )(?<!Fig\. )(?<!Table )(?<!Eq\. )"
+    r"(?<!Appendix )\b\d+(?:\.\d+)?(?!\])(?:\s*%)?"
+)
+_HAS_REASON = re.compile(
+    r"\b(?:because|since|due\s+to|so\s+that|in\s+order\s+to|the\s+reason|suspect|hypothesi[sz]e|"
+    r"to\s+(?:avoid|prevent|counteract|address|overcome|alleviate|remedy)|which\s+(?:is\s+)?not"
+    r"|cannot|caused\s+by|leads?\s+to|leading\s+to|this\s+(?:allows|enables|ensures))\b",
+    re.IGNORECASE,
+)
+_HAS_METHOD = re.compile(
+    r"\bwe\s+(?:\w+ly\s+)?(?:use|add|apply|reshape|prepend|append|compute|employ|adopt|replace|"
+    r"feed|map|concatenate|insert|split|maintain|encode|build|introduce|define|let|scale|"
+    r"multiply|sum|average|mask|sample|train|treat|transpose|omit|cascade)\b"
+    r"|\bby\s+(?:\w+ing)\b|\bis\s+(?:computed|obtained|defined|given)\s+(?:as|by)\b",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\(?(?:[a-z]|left|right|top|bottom|middle)\)\s"
+)
+# Meta-discourse that points elsewhere rather than saying something.
+_CROSS_REFERENCE = re.compile(
+    r"^(?:In|As\s+(?:described|explained|mentioned|shown|discussed)\s+in)\s+"
+    r"(?:Section|Sec\.|Appendix|Table|Figure|Fig\.)\s*[\dA-Z]",
+    re.IGNORECASE,
+)
+_SUFFIXES = (
+    "izations", "ization", "isation", "ations", "ation", "izes", "ized", "izing", "ize",
+    "ings", "ing", "ed", "ly", "al", "e",
+)  # fmt: skip
+
+
+def match_stem(word: str) -> str:
+    """A stem for matching question words in sentences: 'computing'/'compute', 'biases'/'bias'."""
+    w = word_stem(word)
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def match_stems(text: str) -> set[str]:
+    return {match_stem(s) for s in content_stems(text)}
+
+
+def answer_type_cue(question: str) -> re.Pattern[str] | None:
+    """What an answer to this kind of question contains: a number, a reason or a method."""
+    if _QUANTITY.search(question):
+        return _HAS_NUMBER
+    if _WHY.search(question):
+        return _HAS_REASON
+    if _HOW.search(question):
+        return _HAS_METHOD
+    return None
+
+
+@dataclass(frozen=True)
+class Window:
+    """Consecutive sentences of one passage and their lexical evidence."""
+
+    hit_index: int  # index into the pool of hits
+    position: int  # index of the first sentence inside its passage
+    sentences: tuple[str, ...]
+    coverage: float  # IDF-weighted share of question terms the window contains
+    lexical: float  # everything but the dense similarity
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    @property
+    def places(self) -> tuple[tuple[int, int], ...]:
+        return tuple((self.hit_index, self.position + k) for k in range(len(self.sentences)))
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the windows are scored against."""
+
+    weights: Mapping[str, float]  # match stem -> IDF, without the names of asked-about papers
+    stems: frozenset[str]  # every match stem of the question, names included
+    term: str | None  # "what is X?" -> X
+    cue: re.Pattern[str] | None
+    named: frozenset[str]  # papers the question names
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    stems: frozenset[str]
+    bonus: float  # it has the kind of content the question asks for
+    penalty: float  # caption, fragment or cross-reference
+
+
+def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]:
+    """Every window of one to three prose sentences of the pool, best lexical evidence first."""
+    total = sum(question.weights.values()) or 1.0
+    found: list[Window] = []
+    for i, hit in enumerate(pool):
+        base = RANK_WEIGHT / (1 + i) - ROLE_PENALTY.get(hit.section_role, 0.0)
+        if question.named and hit.paper_id not in question.named:
+            base -= OTHER_PAPER_PENALTY
+        sents = [_sentence(span.text, question) for span in split_sentences(hit.text)]
+        for j, first in enumerate(sents):
+            if first is None:
+                continue
+            stems: set[str] = set()
+            length = -1
+            group: list[_Sentence] = []
+            for k in range(j, min(j + MAX_SENTENCES, len(sents))):
+                s = sents[k]
+                if s is None or length + 1 + MIN_TAIL > limit:
+                    break
+                group.append(s)
+                stems |= s.stems
+                length += 1 + len(s.text)
+                found.append(_window(question, i, j, group, stems, base, total))
+    found.sort(key=lambda w: -w.lexical)
+    return found
+
+
+def _sentence(text: str, question: Question) -> _Sentence | None:
+    if not is_prose(text):
+        return None
+    penalty = 0.0
+    if _CAPTION.search(text):
+        penalty = 0.1
+    elif text[:1].islower():
+        penalty = 0.05  # a fragment cut mid-sentence
+    elif _CROSS_REFERENCE.search(text):
+        penalty = 0.05
+    cue = question.cue is not None and question.cue.search(text) is not None
+    return _Sentence(text, frozenset(match_stems(text)), ANSWER_TYPE_BONUS * cue, penalty)
+
+
+def _window(
+    question: Question,
+    hit_index: int,
+    position: int,
+    group: Sequence[_Sentence],
+    stems: set[str],
+    base: float,
+    total: float,
+) -> Window:
+    coverage = sum(w for s, w in question.weights.items() if s in stems) / total
+    novelty = min(1.0, len(stems - question.stems) / NOVEL_ENOUGH)
+    lexical = (
+        base
+        + KEYWORD_WEIGHT * coverage
+        + max(s.bonus for s in group)
+        - sum(s.penalty for s in group)
+        - EXTRA_SENTENCE_COST * (len(group) - 1)
+        - NOVELTY_WEIGHT * (1.0 - novelty)
+    )
+    if question.term and defines(group[0].text, question.term):
+        # Naming the term ("we propose X (Y)") is not yet saying what it is.
+        lexical += DEFINITION_BONUS * novelty
+    return Window(hit_index, position, tuple(s.text for s in group), coverage, lexical)
