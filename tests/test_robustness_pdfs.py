@@ -62,26 +62,40 @@ def reader_env(folder: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+# A child's peak RSS counts what it inherited at fork, and pytest may hold a model by then:
+# a small launcher forks `reader`, so the figure is `reader`'s own.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "proc = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(proc.pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_reader(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `reader` and measure its wall time and peak memory (wait4: this child only)."""
     assert READER is not None
-    out, err = cwd / ".stdout", cwd / ".stderr"
+    out, err, rss = cwd / ".stdout", cwd / ".stderr", cwd / ".maxrss"
     started = time.monotonic()
     with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen(
-            [READER, *args], cwd=cwd, env=env or reader_env(cwd), stdout=stdout, stderr=stderr
+        proc = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(rss), READER, *args],
+            cwd=cwd,
+            env=env or reader_env(cwd),
+            stdout=stdout,
+            stderr=stderr,
+            check=False,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     run = Run(
         returncode=proc.returncode,
         stdout=out.read_text(),
         stderr=err.read_text(),
         seconds=time.monotonic() - started,
-        max_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        max_rss_mb=int(rss.read_text()) / 1024,  # kilobytes on Linux
     )
-    out.unlink()
-    err.unlink()
+    for path in (out, err, rss):
+        path.unlink()
     return run
 
 
