@@ -87,7 +87,7 @@ def short_name_for(entry: PaperEntry, title: str) -> str:
     head = title.split(":", 1)[0].strip()
     if ":" in title and len(head) <= 30:
         return head
-    acronym = re.search(r"\(([A-Z][A-Za-z0-9-]{1,15})s?\)", title)
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9-]{0,14}?[A-Z0-9])s?\)", title)  # "(GELUs)"
     if acronym:
         return acronym.group(1)
     if len(title) <= 40:
@@ -156,6 +156,14 @@ class IngestRun:
         stored = self.store.paper_fingerprint(paper.meta.id)
         return stored == paper_fingerprint(paper.sha256, self.settings)
 
+    def _forget_cached(self, paper: FetchedPaper, message: str) -> str:
+        """A downloaded copy that cannot be read would fail every later run: drop it."""
+        cache = self.settings.pdf_cache_dir.resolve()
+        if paper.pdf_path.resolve().parent != cache:
+            return message  # the user's own file: never delete it
+        paper.pdf_path.unlink(missing_ok=True)
+        return f"{message} (the cached copy was removed; the next ingest downloads it again)"
+
     def _pages(self, paper_id: str) -> int:
         record = self.store.paper(paper_id)
         return record.page_count if record else 0
@@ -168,7 +176,7 @@ class IngestRun:
             extracted = self.extract(paper)
         except PdfError as exc:
             self.clock.add("extract", started)
-            return PaperOutcome(entry.id, "failed", str(exc))
+            return PaperOutcome(entry.id, "failed", self._forget_cached(paper, str(exc)))
         self.clock.add("extract", started)
 
         started = time.perf_counter()

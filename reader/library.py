@@ -244,13 +244,22 @@ class Library:
                 "run `reader ingest` to re-embed (notes are kept)"
             )
 
+    def _require_words(self, text: str) -> None:
+        # Checked before the model loads, so a typo costs nothing.
+        from reader.query import normalize_query
+
+        if not normalize_query(text, self.settings.max_query_chars).has_words:
+            raise QueryError("the query is empty: type some words to search for")
+
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
     ) -> list[Hit]:
+        self._require_words(query)
         paper_ids, role = self._resolve(filters or SearchFilters())
         return self._retriever.search(query, k or self.settings.search_k, paper_ids, role)
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        self._require_words(question)
         paper_ids, role = self._resolve(filters or SearchFilters())
         return self._answerer.ask(question, paper_ids, role)
 

@@ -38,6 +38,11 @@ class NormalizedQuery:
     text: str
     terms: tuple[str, ...]
 
+    @property
+    def has_words(self) -> bool:
+        """False for an empty, punctuation-only or emoji-only query."""
+        return _TOKEN.search(self.text) is not None
+
 
 def normalize_text(text: str) -> str:
     """NFKC (ligatures, full-width forms), one dash, no soft hyphens, collapsed whitespace."""
