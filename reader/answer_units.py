@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from reader.definitions import defines
 from reader.models import Hit, SectionRole
-from reader.retrieval import content_stems, word_stem
+from reader.retrieval import match_stems
 from reader.sentences import is_prose, split_sentences
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
@@ -22,6 +22,7 @@ OTHER_PAPER_PENALTY = 0.1  # the question names a paper and this window is from 
 EXTRA_SENTENCE_COST = 0.03  # a longer window must earn its extra sentences
 NOVELTY_WEIGHT = 0.2  # a window that only restates the question is not an answer
 NOVEL_ENOUGH = 6  # new content words that make a window more than a restatement
+ANAPHORA_PENALTY = 0.05
 ROLE_PENALTY = {SectionRole.APPENDIX: 0.05, SectionRole.REFERENCES: 0.2, SectionRole.OTHER: 0.02}
 
 _QUANTITY = re.compile(
@@ -49,8 +50,16 @@ _HAS_METHOD = re.compile(
     r"|\bby\s+(?:\w+ing)\b|\bis\s+(?:computed|obtained|defined|given)\s+(?:as|by)\b",
     re.IGNORECASE,
 )
+# A caption, or a caption the extractor ran into a sentence ("... Figure 9: Comparison of").
+# "(a) X" is left alone: enumerations in prose are often the answer.
 _CAPTION = re.compile(
-    r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\(?(?:[a-z]|left|right|top|bottom|middle)\)\s"
+    r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\((?:left|right|top|bottom|middle)\)\s"
+    r"|\b(?:Figure|Fig\.|Table)\s*\d+\s*:\s"
+)
+# A sentence that leans on the one before it ("This allows ...", "If the i-th token is chosen").
+_ANAPHORIC = re.compile(
+    r"^(?:It|Its|They|Their|Thus|Hence|Therefore|Moreover|Also|Furthermore|In\s+this\s+case|"
+    r"In\s+addition|Then|Similarly|If\s+the|Here)\b"
 )
 # Meta-discourse that points elsewhere rather than saying something.
 _CROSS_REFERENCE = re.compile(
@@ -58,23 +67,6 @@ _CROSS_REFERENCE = re.compile(
     r"(?:Section|Sec\.|Appendix|Table|Figure|Fig\.)\s*[\dA-Z]",
     re.IGNORECASE,
 )
-_SUFFIXES = (
-    "izations", "ization", "isation", "ations", "ation", "izes", "ized", "izing", "ize",
-    "ings", "ing", "ed", "ly", "al", "e",
-)  # fmt: skip
-
-
-def match_stem(word: str) -> str:
-    """A stem for matching question words in sentences: 'computing'/'compute', 'biases'/'bias'."""
-    w = word_stem(word)
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            return w[: -len(suffix)]
-    return w
-
-
-def match_stems(text: str) -> set[str]:
-    return {match_stem(s) for s in content_stems(text)}
 
 
 def answer_type_cue(question: str) -> re.Pattern[str] | None:
@@ -186,6 +178,8 @@ def _window(
         - EXTRA_SENTENCE_COST * (len(group) - 1)
         - NOVELTY_WEIGHT * (1.0 - novelty)
     )
+    if position > 0 and _ANAPHORIC.search(group[0].text):
+        lexical -= ANAPHORA_PENALTY  # quote it with the sentence it leans on
     if question.term and defines(group[0].text, question.term):
         # Naming the term ("we propose X (Y)") is not yet saying what it is.
         lexical += DEFINITION_BONUS * novelty

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.answer_units import Question, Window, answer_type_cue, match_stem, windows
+from reader.answer_units import Question, Window, answer_type_cue, windows
 from reader.definitions import defined_term
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit, SectionRole
-from reader.retrieval import Retriever
+from reader.retrieval import Retriever, match_stem
 from reader.settings import Settings
 
 if TYPE_CHECKING:

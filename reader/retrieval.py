@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from reader.definitions import defined_term, defines
@@ -53,6 +54,7 @@ COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
 DEFINITION_WEIGHT = 1.0
 
 
+@lru_cache(maxsize=1 << 16)
 def word_stem(word: str) -> str:
     """A light plural/inflection stem, enough to match 'captions' with 'caption'."""
     w = word.lower()
@@ -65,6 +67,27 @@ def word_stem(word: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of the non-stop words of `text`, in order."""
     return [word_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+
+
+_SUFFIXES = (
+    "izations", "ization", "isation", "ations", "ation", "izes", "ized", "izing", "ize",
+    "ings", "ing", "ed", "ly", "al", "e",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def match_stem(word: str) -> str:
+    """A stem for matching question words in sentences: 'computing'/'compute', 'biases'/'bias'."""
+    w = word_stem(word)
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def match_stems(text: str) -> set[str]:
+    """The match stems of the non-stop words of `text`."""
+    return {match_stem(s) for s in content_stems(text)}
 
 
 def rrf_fuse(
@@ -212,13 +235,17 @@ def to_hit(sc: StoredChunk, score: float) -> Hit:
 
 def best_sentence_coverage(text: str, weights: dict[str, float]) -> float:
     """The largest IDF-weighted share of the query's stems found in one sentence of `text`."""
-    total = sum(weights.values())
+    matched: dict[str, float] = {}
+    for stem, w in weights.items():
+        key = match_stem(stem)
+        matched[key] = max(w, matched.get(key, 0.0))
+    total = sum(matched.values())
     if total <= 0:
         return 0.0
     best = 0.0
     for span in split_sentences(text):
-        stems = set(content_stems(span.text))
-        best = max(best, sum(w for s, w in weights.items() if s in stems))
+        stems = match_stems(span.text)
+        best = max(best, sum(w for s, w in matched.items() if s in stems))
     return best / total
 
 

@@ -77,7 +77,7 @@ class Settings:
     candidate_k: int = _knob(50, "Candidates taken from each ranking before fusion.")
     rrf_k: int = _knob(60, "Reciprocal rank fusion constant.")
     abstain_threshold: float = _knob(
-        0.42, "Below this evidence score `ask` abstains (see README for how it was chosen)."
+        0.35, "Below this evidence score `ask` abstains (see README for how it was chosen)."
     )
     max_answer_chars: int = _knob(400, "Longest extractive answer.")
     max_query_chars: int = _knob(2000, "Queries are cut to this length.")
