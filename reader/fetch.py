@@ -77,6 +77,8 @@ class PaperFetcher:
         self._limiter = RateLimiter(settings.arxiv_delay_seconds)
         self._client: Any = None
         self._session: Any = None
+        self._connect_failed = False
+        self._api_down: str | None = None  # why arXiv could not be reached, once it could not
 
     def fetch(self, entry: PaperEntry) -> FetchedPaper:
         """Return the paper's PDF on disk; raise FetchError naming the id and the reason."""
@@ -94,10 +96,18 @@ class PaperFetcher:
                 f"offline and no local PDF for {paper_id}; put {stem}.pdf in --pdf-dir "
                 "or run without --offline"
             )
+        if self._api_down is not None:
+            # Retrying an unreachable host for every paper would only multiply the wait.
+            raise FetchError(
+                f"cannot fetch {label}: {self._api_down} (it failed for an earlier paper; "
+                "not retried this run)"
+            )
         try:
             meta = self._metadata(paper_id, entry.version)
             return self._download(meta)
         except PermanentError as exc:
+            if self._connect_failed:
+                self._api_down = f"cannot connect to the arXiv API at {self.settings.arxiv_api_url}"
             raise FetchError(f"cannot fetch {label}: {exc.reason}") from None
 
     def _from_local(self, entry: PaperEntry, paper_id: str, path: Path) -> FetchedPaper:
@@ -154,7 +164,9 @@ class PaperFetcher:
 
         client, session = self._arxiv_client()
         try:
-            return list(client.results(arxiv.Search(id_list=[query], max_results=1)))
+            results = list(client.results(arxiv.Search(id_list=[query], max_results=1)))
+            self._connect_failed = False
+            return results
         except arxiv.HTTPError as exc:
             last = session.last_response
             retry_after = last.headers.get("Retry-After") if last is not None else None
@@ -164,6 +176,7 @@ class PaperFetcher:
                 f"arXiv API timed out after {self.settings.http_timeout_seconds:g}s"
             ) from None
         except requests.ConnectionError as exc:
+            self._connect_failed = True
             raise TransientError(
                 f"cannot connect to the arXiv API at {self.settings.arxiv_api_url} "
                 f"({type(exc).__name__})"

@@ -289,6 +289,21 @@ def test_connection_refused(tmp_path: Path, closed_port_url: str) -> None:
     assert "cannot connect" in message and "gave up after 2 attempts" in message
 
 
+def test_an_unreachable_arxiv_is_not_retried_for_every_paper(
+    tmp_path: Path, closed_port_url: str
+) -> None:
+    settings = make_settings(
+        tmp_path, None, arxiv_api_url=closed_port_url, arxiv_retries=2, arxiv_delay_seconds=0.3
+    )
+    fetcher = PaperFetcher(settings)
+    with pytest.raises(FetchError, match=r"gave up after 3 attempts"):
+        fetcher.fetch(PaperEntry(id=CLIP, version=1))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"cannot connect .*not retried this run"):
+        fetcher.fetch(PaperEntry(id="1706.03762", version=7))
+    assert time.monotonic() - started < 0.3  # no backoff, no request
+
+
 def test_a_stale_partial_download_is_cleaned_up(tmp_path: Path, server: ArxivServer) -> None:
     settings = make_settings(tmp_path, server)
     settings.pdf_cache_dir.mkdir(parents=True)
