@@ -33,6 +33,12 @@ _QUANTITY = re.compile(
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
 _HOW = re.compile(r"^\s*(?:how|in\s+what\s+way)\b", re.IGNORECASE)
 # A quantity, not a cross-reference ("Section 3.1", "Table 2", "[12]").
+_WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
+# Instances named: "such as A and B", "namely A", "including A, B and C".
+_HAS_INSTANCE = re.compile(
+    r"\b(?:such\s+as|namely|including|e\.g\.|i\.e\.)\s|\b\w+,\s+\w+,?\s+and\s+\w+",
+    re.IGNORECASE,
+)
 _HAS_NUMBER = re.compile(
     r"(?<![\[\d.])(?<!Section )(?<!Sec\. )(?<!Figure )(?<!Fig\. )(?<!Table )(?<!Eq\. )"
     r"(?<!Appendix )\b\d+(?:\.\d+)?(?!\])(?:\s*%)?"
@@ -59,7 +65,7 @@ _CAPTION = re.compile(
 # A sentence that leans on the one before it ("This allows ...", "If the i-th token is chosen").
 _ANAPHORIC = re.compile(
     r"^(?:It|Its|They|Their|Thus|Hence|Therefore|Moreover|Also|Furthermore|In\s+this\s+case|"
-    r"In\s+addition|Then|Similarly|If\s+the|Here)\b"
+    r"In\s+addition|Then|Similarly|If\s+the|Here)\b|^To\s+(?:\w+\s+)?(?:this|these|that|such)\b"
 )
 # Meta-discourse that points elsewhere rather than saying something.
 _CROSS_REFERENCE = re.compile(
@@ -70,13 +76,16 @@ _CROSS_REFERENCE = re.compile(
 
 
 def answer_type_cue(question: str) -> re.Pattern[str] | None:
-    """What an answer to this kind of question contains: a number, a reason or a method."""
+    """What an answer to this kind of question contains: a number, a reason, a method or
+    named instances."""
     if _QUANTITY.search(question):
         return _HAS_NUMBER
     if _WHY.search(question):
         return _HAS_REASON
     if _HOW.search(question):
         return _HAS_METHOD
+    if _WHICH.search(question):
+        return _HAS_INSTANCE
     return None
 
 
@@ -169,7 +178,9 @@ def _window(
     total: float,
 ) -> Window:
     coverage = sum(w for s, w in question.weights.items() if s in stems) / total
-    novelty = min(1.0, len(stems - question.stems) / NOVEL_ENOUGH)
+    # New words, not numbers or symbols: what the window says beyond the question.
+    novel = [s for s in stems - question.stems if s.isalpha() and len(s) > 2]
+    novelty = min(1.0, len(novel) / NOVEL_ENOUGH)
     lexical = (
         base
         + KEYWORD_WEIGHT * coverage

@@ -11,7 +11,7 @@ from reader.answer_units import Question, Window, answer_type_cue, windows
 from reader.definitions import defined_term
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit, SectionRole
-from reader.retrieval import Retriever, match_stem
+from reader.retrieval import Retriever, match_stems
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -94,13 +94,9 @@ class Answerer:
     def question(self, query_text: str) -> Question:
         """The question's weighted terms, the term it asks to define, its answer type."""
         named, name_stems = self.retriever.named_papers(query_text)
-        weights: dict[str, float] = {}
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
-        for stem, w in self.retriever.query_weights(query_text).items():
-            if stem not in name_stems:
-                key = match_stem(stem)
-                weights[key] = max(w, weights.get(key, 0.0))
-        stems = frozenset(match_stem(s) for s in self.retriever.query_weights(query_text))
+        weights = self.retriever.match_weights(query_text, name_stems)
+        stems = frozenset(match_stems(query_text))
         return Question(
             weights, stems, defined_term(query_text), answer_type_cue(query_text), named
         )
@@ -113,15 +109,19 @@ class Answerer:
         # embedded, in one batch, and a window's vector is the length-weighted mean of its
         # sentences' (close to a mean-pooled embedding of the window, at no extra model call).
         slot: dict[tuple[int, int], int] = {}
+        row_of: dict[str, int] = {}  # a sentence repeated in several passages is embedded once
         texts: list[str] = []
         for w in candidates:
             new = [(p, t) for p, t in zip(w.places, w.sentences, strict=True) if p not in slot]
-            if len(slot) + len(new) > MAX_EMBED:
+            fresh = {t for _, t in new if t not in row_of}
+            if len(texts) + len(fresh) > MAX_EMBED:
                 continue
             for p, t in new:
-                slot[p] = len(texts)
-                texts.append(t)
-            if len(slot) == MAX_EMBED:
+                if t not in row_of:
+                    row_of[t] = len(texts)
+                    texts.append(t)
+                slot[p] = row_of[t]
+            if len(texts) == MAX_EMBED:
                 break
         if not texts:
             return []

@@ -78,7 +78,13 @@ _SUFFIXES = (
 @lru_cache(maxsize=1 << 16)
 def match_stem(word: str) -> str:
     """A stem for matching question words in sentences: 'computing'/'compute', 'biases'/'bias'."""
-    w = word_stem(word)
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "ches", "shes", "xes", "ses")) and len(w) > 5:
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "as")) and len(w) > 3:
+        w = w[:-1]
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
@@ -87,7 +93,7 @@ def match_stem(word: str) -> str:
 
 def match_stems(text: str) -> set[str]:
     """The match stems of the non-stop words of `text`."""
-    return {match_stem(s) for s in content_stems(text)}
+    return {match_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
 def rrf_fuse(
@@ -160,7 +166,7 @@ class Retriever:
         pool = fused[: max(k, RERANK_DEPTH)]
         stored = {c.id: c for c in self.store.chunks([cid for cid, _ in pool])}
         unit = 1.0 / (self.settings.rrf_k + 1)
-        weights = {s: w for s, w in self.query_weights(q.text).items() if s not in name_stems}
+        weights = self.match_weights(q.text, name_stems)
         term = defined_term(q.text)
         rescored = []
         for cid, score in pool:
@@ -181,6 +187,18 @@ class Retriever:
         if self._last_vector is None or self._last_vector[0] != text:
             self._last_vector = (text, self.embedder.embed([text])[0])
         return self._last_vector[1]
+
+    def match_weights(self, text: str, skip: frozenset[str] = frozenset()) -> dict[str, float]:
+        """IDF weight of each match stem of the query, without the words whose stem is in
+        `skip` (the names of papers the query names)."""
+        weights: dict[str, float] = {}
+        for word in _WORD.findall(text.lower()):
+            stem = word_stem(word)
+            if word in STOP_WORDS or stem in skip:
+                continue
+            key = match_stem(word)
+            weights[key] = max(self.idf(stem), weights.get(key, 0.0))
+        return weights
 
     def query_weights(self, text: str) -> dict[str, float]:
         """IDF weight of each content stem of the query."""
@@ -234,18 +252,14 @@ def to_hit(sc: StoredChunk, score: float) -> Hit:
 
 
 def best_sentence_coverage(text: str, weights: dict[str, float]) -> float:
-    """The largest IDF-weighted share of the query's stems found in one sentence of `text`."""
-    matched: dict[str, float] = {}
-    for stem, w in weights.items():
-        key = match_stem(stem)
-        matched[key] = max(w, matched.get(key, 0.0))
-    total = sum(matched.values())
+    """The largest IDF-weighted share of the query's match stems found in one sentence."""
+    total = sum(weights.values())
     if total <= 0:
         return 0.0
     best = 0.0
     for span in split_sentences(text):
         stems = match_stems(span.text)
-        best = max(best, sum(w for s, w in matched.items() if s in stems))
+        best = max(best, sum(w for s, w in weights.items() if s in stems))
     return best / total
 
 

@@ -96,3 +96,33 @@ def test_real_corpus_answers_and_abstains(corpus_library) -> None:  # type: igno
     assert not a.abstained and "15%" in a.answer and a.citations[0].paper_id == "1810.04805"
     off = corpus_library.ask("What is the capital of France?")
     assert off.abstained and off.hits
+
+
+class CountingEmbedder(HashEmbedder):
+    """The test embedder, counting what `ask` embeds."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.texts.extend(texts)
+        return super().embed(texts)
+
+
+def test_ask_embeds_the_question_once_and_few_sentences() -> None:
+    embedder = CountingEmbedder()
+    chunks = [chunk("1706.03762", i, f"Sentence {i} about attention heads and layers. " * 6)
+              for i in range(20)]  # fmt: skip
+    s = Settings()
+    store = MemoryStore(chunks, TITLES, HashEmbedder())
+    a = Answerer(Retriever(store, embedder, s), embedder, s, SHORT)
+    question = "What do attention heads do in the layers?"
+    a.ask(question)
+    assert [t.lower() for t in embedder.texts].count(question.lower()) == 1
+    assert len(embedder.texts) <= 1 + 12
+
+
+def test_why_answer_gives_the_reason_with_its_consequence() -> None:
+    a = answerer().ask("Why are the dot products scaled?")
+    assert "extremely small gradients" in a.answer
+    assert len(a.answer) <= 400 + len(" [Transformer §3.2.1, p.4]")

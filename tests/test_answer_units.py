@@ -1,0 +1,74 @@
+"""Candidate answer windows: stems, answer-type cues, debris and restatements (fast)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reader.answer_units import Question, answer_type_cue, windows
+from reader.models import Hit, SectionRole
+from reader.retrieval import match_stem, match_stems
+
+
+def question(text: str, term: str | None = None) -> Question:
+    stems = frozenset(match_stems(text))
+    return Question({s: 1.0 for s in stems}, stems, term, answer_type_cue(text), frozenset())
+
+
+def hit(text: str, role: SectionRole = SectionRole.METHOD) -> Hit:
+    return Hit(1, "p", "Paper", "3 Method", role, 3, text, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("computing", "compute"), ("biases", "bias"), ("normalization", "normalize"),
+     ("lacks", "lack"), ("captions", "caption")],
+)  # fmt: skip
+def test_inflections_match(a: str, b: str) -> None:
+    assert match_stem(a) == match_stem(b)
+
+
+def test_answer_type_cues() -> None:
+    number = answer_type_cue("What fraction of the tokens are masked?")
+    assert isinstance(number, re.Pattern)
+    assert number.search("we mask 15% of all tokens")
+    # A cross-reference is not a quantity.
+    assert not number.search("In Section 3.1, we mention the masking strategy.")
+    reason = answer_type_cue("Why is the dot product scaled?")
+    assert reason is not None and reason.search("To counteract this effect, we scale it.")
+    method = answer_type_cue("How does the model encode position?")
+    assert method is not None and method.search("In this work, we use sine and cosine functions.")
+    instance = answer_type_cue("Which inductive biases does it lack?")
+    assert instance is not None and instance.search("biases such as locality")
+    assert answer_type_cue("What is the learning rate?") is None
+
+
+def test_windows_stay_in_budget_and_cover_one_to_three_sentences() -> None:
+    text = " ".join(
+        f"Sentence number {i} talks about attention heads at length here." for i in range(8)
+    )
+    found = windows(question("What do attention heads do?"), [hit(text)], 200)
+    assert found
+    assert all(1 <= len(w.sentences) <= 3 for w in found)
+    # Only the last sentence of a window may run past the budget (it is clipped when shown).
+    assert all(len(" ".join(w.sentences[:-1])) <= 200 for w in found)
+
+
+def test_captions_and_cross_references_rank_below_prose() -> None:
+    q = question("What does the dropout rate control in the encoder?")
+    prose = hit("The dropout rate controls how many encoder units are zeroed during training.")
+    caption = hit("Figure 9: Dropout rate in the encoder controls units, with lr=8e-4 and GAP.")
+    meta = hit("In Section 4, we mention the dropout rate of the encoder and what it controls.")
+    best = windows(q, [caption, meta, prose], 400)[0]
+    assert best.hit_index == 2
+
+
+def test_a_restatement_alone_is_not_the_best_window() -> None:
+    q = question("How does the model inject information about the position of tokens?")
+    passage = hit(
+        "The model must inject information about the position of the tokens. "
+        "To this end, we add sinusoidal positional encodings to the input embeddings."
+    )
+    best = windows(q, [passage], 400)[0]
+    assert "sinusoidal positional encodings" in best.text
