@@ -51,7 +51,7 @@ class ChunkSource(Protocol):
 _WORD = re.compile(r"[^\W_]+")
 RERANK_DEPTH = 30  # fused candidates re-scored by sentence coverage
 COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
-DEFINITION_WEIGHT = 1.0
+DEFINITION_WEIGHT = 2.0  # "what is X?": passages that define X, as much as two rank-1 votes
 
 
 @lru_cache(maxsize=1 << 16)

@@ -111,3 +111,20 @@ def test_real_corpus_finds_the_defining_passage(corpus_library) -> None:  # type
     assert any(h.paper_id == "1706.03762" and "small gradients" in h.text for h in hits)
     only_bert = corpus_library.search("GELU", 5)
     assert only_bert[0].paper_id == "1606.08415"
+
+
+def test_what_is_x_prefers_the_passage_that_defines_x() -> None:
+    mentions = [
+        chunk("p1", i, f"Table {i}: CapFilt results. CapFilt improves CapFilt on CapFilt data.")
+        for i in range(6)
+    ]
+    defining = chunk(
+        "p1",
+        9,
+        "Captioning and Filtering (CapFilt): a dataset bootstrapping method. A filter removes "
+        "noisy captions from web texts and synthetic texts before pre-training.",
+    )
+    embedder = HashEmbedder()
+    r = Retriever(MemoryStore([*mentions, defining], TITLES, embedder), embedder, Settings())
+    hits = r.search("What is CapFilt?", 3)
+    assert "removes noisy captions" in hits[0].text
