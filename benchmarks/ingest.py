@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.measure import CORPUS, PAPERS, Table, loadavg, median, run_child
+from reader.settings import Settings
 
 CHILD = r"""
 import json, resource, sys, time
@@ -101,11 +102,17 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--backend", default="onnx", help="torch, onnx or onnx-int8")
+    parser.add_argument(
+        "--backend", default=None, help="torch, onnx or onnx-int8 (default: the Settings default)"
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--pdf-dir", type=Path, default=PAPERS)
     args = parser.parse_args()
-    print(run(args.runs, args.backend, args.corpus, args.pdf_dir).markdown())
+    print(
+        run(
+            args.runs, args.backend or Settings().embedding_backend, args.corpus, args.pdf_dir
+        ).markdown()
+    )
 
 
 if __name__ == "__main__":

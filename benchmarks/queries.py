@@ -30,6 +30,7 @@ from benchmarks.measure import (
     percentile,
     run_child,
 )
+from reader.settings import Settings
 
 WARM_CHILD = r"""
 import json, sys, time
@@ -170,10 +171,10 @@ def _measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--backend", default="onnx")
+    parser.add_argument("--backend", default=None)
     parser.add_argument("--index-dir", type=Path)
     args = parser.parse_args()
-    print(run(args.runs, args.backend, args.index_dir).markdown())
+    print(run(args.runs, args.backend or Settings().embedding_backend, args.index_dir).markdown())
 
 
 if __name__ == "__main__":
