@@ -192,6 +192,13 @@ def read(paper_id: str, section: str | None, index_dir: Path | None) -> None:
         click.echo()
 
 
+def filter_options(func: F) -> F:
+    """--paper, --section and --stage, shared by search and ask."""
+    func = click.option("--stage", type=int, help="Only papers of this reading-list stage.")(func)
+    func = click.option("--section", "role", type=ROLES, help="Only sections of this role.")(func)
+    return click.option("--paper", help="Only this paper id.")(func)
+
+
 def filters_from(paper: str | None, role: str | None, stage: int | None) -> SearchFilters:
     return SearchFilters(
         paper_id=paper, section_role=SectionRole(role) if role else None, stage=stage
@@ -201,9 +208,7 @@ def filters_from(paper: str | None, role: str | None, stage: int | None) -> Sear
 @cli.command()
 @click.argument("query")
 @click.option("-k", type=click.IntRange(1, 100), help="Number of hits (default 5).")
-@click.option("--paper", help="Only this paper id.")
-@click.option("--section", "role", type=ROLES, help="Only sections of this role.")
-@click.option("--stage", type=int, help="Only papers of this reading-list stage.")
+@filter_options
 @index_option
 @json_option
 def search(
@@ -232,9 +237,7 @@ def search(
 
 @cli.command()
 @click.argument("question")
-@click.option("--paper", help="Only this paper id.")
-@click.option("--section", "role", type=ROLES, help="Only sections of this role.")
-@click.option("--stage", type=int, help="Only papers of this reading-list stage.")
+@filter_options
 @index_option
 @json_option
 def ask(
