@@ -68,7 +68,7 @@ def _variants(raw: str) -> list[str]:
 
 def normalize_query(text: str, max_chars: int) -> NormalizedQuery:
     """Normalise a query; `terms` drops stop words and lone letters (except in compounds)."""
-    clean = normalize_text(text[: max_chars * 2])[:max_chars]
+    clean = normalize_text(text[: max_chars * 2])[:max_chars].rstrip()
     raw_tokens = _TOKEN.findall(clean)
     terms: list[str] = []
     i = 0
