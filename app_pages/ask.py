@@ -74,8 +74,11 @@ def _show(answer: Answer) -> None:
                 st.caption("The papers' own sentences, quoted.")
     if answer.citations and not answer.abstained:
         st.markdown("**Sources** (open the section in Read, the passage highlighted)")
+        shown: set[str] = set()
         for c in answer.citations:
-            read_link(c.label, c.paper_id, c.section, c.page, c.quote)
+            if c.label not in shown:  # one link per place, even when two sentences share it
+                shown.add(c.label)
+                read_link(c.label, c.paper_id, c.section, c.page, c.quote)
     if answer.hits:
         st.markdown("**Supporting passages**" if not answer.abstained else "**Nearest passages**")
         for hit in answer.hits:
