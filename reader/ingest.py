@@ -129,11 +129,23 @@ class IngestRun:
             for p in fetched
             if p not in todo
         ]
-        self.progress.start("ingest", len(todo))
+        # Extract everything first, so each stage has its own progress bar; writes stay one
+        # transaction per paper in the embed stage.
+        readable: list[tuple[FetchedPaper, ExtractedPaper]] = []
+        self.progress.start("extract", len(todo))
         for paper in todo:
-            outcomes.append(self._ingest_one(by_id[paper.meta.id], paper))
-            self.progress.advance("ingest", paper.meta.id)
-        self.progress.finish("ingest")
+            result = self._extract_one(paper)
+            if isinstance(result, PaperOutcome):
+                outcomes.append(result)
+            else:
+                readable.append((paper, result))
+            self.progress.advance("extract", paper.meta.id)
+        self.progress.finish("extract")
+        self.progress.start("embed", len(readable))
+        for paper, extracted in readable:
+            outcomes.append(self._store_one(by_id[paper.meta.id], paper, extracted))
+            self.progress.advance("embed", paper.meta.id)
+        self.progress.finish("embed")
         order = {e.id: i for i, e in enumerate(entries)}
         outcomes.sort(key=lambda o: order.get(o.paper_id, len(order)))
         return IngestReport(tuple(outcomes), dict(self.clock.seconds))
@@ -168,16 +180,20 @@ class IngestRun:
         record = self.store.paper(paper_id)
         return record.page_count if record else 0
 
-    def _ingest_one(self, entry: PaperEntry, paper: FetchedPaper) -> PaperOutcome:
-        from reader.chunking import chunk_sections
-
+    def _extract_one(self, paper: FetchedPaper) -> ExtractedPaper | PaperOutcome:
         started = time.perf_counter()
         try:
-            extracted = self.extract(paper)
+            return self.extract(paper)
         except PdfError as exc:
+            return PaperOutcome(paper.meta.id, "failed", self._forget_cached(paper, str(exc)))
+        finally:
             self.clock.add("extract", started)
-            return PaperOutcome(entry.id, "failed", self._forget_cached(paper, str(exc)))
-        self.clock.add("extract", started)
+
+    def _store_one(
+        self, entry: PaperEntry, paper: FetchedPaper, extracted: ExtractedPaper
+    ) -> PaperOutcome:
+        """Chunk, embed and write one paper (one transaction)."""
+        from reader.chunking import chunk_sections
 
         started = time.perf_counter()
         chunks = chunk_sections(entry.id, extracted.sections, self.settings)

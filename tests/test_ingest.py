@@ -56,3 +56,37 @@ def test_short_names_are_what_a_reader_would_say() -> None:
     assert short_name_for(entry, "Gaussian Error Linear Units (GELUs)") == "GELU"
     assert short_name_for(entry, "Layer Normalization") == "Layer Normalization"
     assert short_name_for(PaperEntry(id="x", short_name="CLIP"), "Learning ...") == "CLIP"
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, int | str]] = []
+
+    def start(self, stage: str, total: int) -> None:
+        self.events.append(("start", stage, total))
+
+    def advance(self, stage: str, paper_id: str) -> None:
+        self.events.append(("advance", stage, paper_id))
+
+    def finish(self, stage: str) -> None:
+        self.events.append(("finish", stage, 0))
+
+
+def test_progress_is_reported_per_stage(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {}, index_dir=tmp_path / "index", papers_file=reading_list(tmp_path), offline=True
+    )
+    settings.pdf_cache_dir.mkdir(parents=True)
+    (settings.pdf_cache_dir / "2101.00001v1.pdf").write_bytes(BROKEN)
+    progress = RecordingProgress()
+    Library(settings).ingest(progress=progress)
+    assert progress.events == [
+        ("start", "fetch", 1),
+        ("advance", "fetch", "2101.00001"),
+        ("finish", "fetch", 0),
+        ("start", "extract", 1),
+        ("advance", "extract", "2101.00001"),
+        ("finish", "extract", 0),
+        ("start", "embed", 0),  # the unreadable paper never reaches the embedder
+        ("finish", "embed", 0),
+    ]
