@@ -258,8 +258,8 @@ def ask(
     click.echo(wrap(answer.answer))
     if answer.citations and not answer.abstained:
         click.echo()
-        for c in answer.citations:
-            click.echo(f"  {c.label}")
+        for label in dict.fromkeys(c.label for c in answer.citations):  # one line per place
+            click.echo(f"  {label}")
     if answer.hits:
         click.echo()
         click.secho(
