@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from reader.errors import IndexCorruptError, IndexMissingError
+from reader.errors import IndexCorruptError, IndexLockedError, IndexMissingError
 from reader.models import Chunk, PageMark, PaperRecord, Section, SectionRole, StoredChunk
 
 # Bump on any layout change: an older file then asks for `reader ingest --rebuild`.
@@ -310,3 +310,21 @@ def chunk_filters(
         clauses.append("c.section_role = ?")
         params.append(role.value)
     return "".join(f" AND {c}" for c in clauses), params
+
+
+@contextlib.contextmanager
+def sqlite_errors(path: Path, busy: str, fix: str) -> Iterator[None]:
+    """SQLite failures as one-line errors: `busy` when another process holds the file, else
+    "<path> is damaged (<sqlite's reason>); <fix>"."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise IndexLockedError(busy) from None
+        raise damaged(path, exc, fix) from None
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc, fix) from None
+
+
+def damaged(path: Path, exc: Exception, fix: str) -> IndexCorruptError:
+    return IndexCorruptError(f"{path} is damaged ({exc}); {fix}")

@@ -19,7 +19,6 @@ import numpy as np
 
 from reader import schema
 from reader.errors import (
-    IndexCorruptError,
     IndexLockedError,
     IndexMissingError,
     ModelError,
@@ -347,22 +346,13 @@ class IndexStore:
 
     # ------------------------------------------------------------ internals
 
-    @contextlib.contextmanager
-    def _guard(self) -> Iterator[None]:
+    def _guard(self) -> contextlib.AbstractContextManager[None]:
         """Turn SQLite failures into one-line errors that say how to recover."""
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise IndexLockedError(
-                    f"the index in {self.directory} is busy (another process writes it); retry"
-                ) from None
-            raise self._damaged(exc) from None
-        except sqlite3.DatabaseError as exc:
-            raise self._damaged(exc) from None
-
-    def _damaged(self, exc: Exception) -> IndexCorruptError:
-        return IndexCorruptError(f"{self.directory / LIBRARY} is damaged ({exc}); {schema.REBUILD}")
+        return schema.sqlite_errors(
+            self.directory / LIBRARY,
+            busy=f"the index in {self.directory} is busy (another process writes it); retry",
+            fix=schema.REBUILD,
+        )
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[int]:
@@ -422,7 +412,7 @@ class IndexStore:
         try:
             return self._vectors.current(self._conn)
         except ValueError as exc:  # vector blobs of mixed sizes
-            raise self._damaged(exc) from None
+            raise schema.damaged(self.directory / LIBRARY, exc, schema.REBUILD) from None
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from reader import schema
-from reader.errors import IndexCorruptError, IndexLockedError
 from reader.models import ReadingProgress
 
 _COLUMNS = frozenset({"read", "note"})
@@ -84,18 +83,9 @@ class ProgressDB:
             self._conn = conn
         return self._conn
 
-    @contextlib.contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise IndexLockedError(f"{self.path} is busy; retry in a moment") from None
-            raise self._damaged(exc) from None
-        except sqlite3.DatabaseError as exc:
-            raise self._damaged(exc) from None
-
-    def _damaged(self, exc: Exception) -> IndexCorruptError:
-        return IndexCorruptError(
-            f"{self.path} is damaged ({exc}); move it aside to start afresh (its notes are lost)"
+    def _guard(self) -> contextlib.AbstractContextManager[None]:
+        return schema.sqlite_errors(
+            self.path,
+            busy=f"{self.path} is busy; retry in a moment",
+            fix="move it aside to start afresh (its notes are lost)",
         )

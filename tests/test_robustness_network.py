@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer, Fault
+from ingest_output import outcome_lines
 from pdf_factory import PaperSpec, make_paper, standard_items
 
 READER = shutil.which("reader", path=str(Path(sys.executable).parent))
@@ -54,16 +55,6 @@ def write_list(folder: Path, entries: list[tuple[str, int | None]]) -> None:
         if version is not None:
             lines.append(f"    version: {version}")
     (folder / "papers.yaml").write_text("\n".join(lines) + "\n")
-
-
-def outcome_lines(stdout: str) -> dict[str, str]:
-    """paper id -> its `reader ingest` line."""
-    found = {}
-    for line in stdout.splitlines():
-        parts = line.split(maxsplit=1)
-        if len(parts) == 2 and parts[0][:1].isdigit():
-            found[parts[0]] = parts[1]
-    return found
 
 
 def cache_listing(folder: Path) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ingest_output import outcome_lines
 from pdf_factory import make_encrypted, make_many_pages, make_span_flood
 
 from reader.pdf import extract_paper
@@ -110,15 +111,6 @@ def link(pdf_dir: Path, paper_id: str, source: Path) -> None:
     if not source.exists():
         pytest.skip(f"{source} not available")
     (pdf_dir / f"{paper_id}.pdf").symlink_to(source)
-
-
-def outcome_lines(stdout: str) -> dict[str, str]:
-    found = {}
-    for line in stdout.splitlines():
-        parts = line.split(maxsplit=1)
-        if len(parts) == 2 and parts[0][:1].isdigit():
-            found[parts[0]] = parts[1]
-    return found
 
 
 def papers_in_index(folder: Path) -> dict[str, dict[str, object]]:
