@@ -16,6 +16,7 @@ from reader.settings import Settings
 
 if TYPE_CHECKING:
     from reader.embeddings import Embedder
+    from reader.rerank import Reranker
 
 NOT_FOUND = "Not found in your library."
 
@@ -24,6 +25,7 @@ MAX_EMBED = 12  # sentences embedded per question: the cost of `ask`
 DENSE_WEIGHT = 1.0
 MAX_SHARE = 0.5  # a window's similarity: between its best sentence's and its mean's
 TIE_GAP = 0.05  # score gap under which the runner-up window is shown too
+FIRST_STAGE_SHARE = 0.1  # with a reranker, the first-stage score only breaks its near-ties
 
 
 def citation_label(hit: Hit, short_names: Mapping[str, str]) -> str:
@@ -52,11 +54,13 @@ class Answerer:
         embedder: Embedder,
         settings: Settings,
         short_names: Mapping[str, str],
+        reranker: Reranker | None = None,
     ) -> None:
         self.retriever = retriever
         self.embedder = embedder
         self.settings = settings
         self.short_names = dict(short_names)
+        self.reranker = reranker
 
     def ask(
         self,
@@ -146,6 +150,8 @@ class Answerer:
         scored.sort(key=lambda item: -item[0])
         if not scored:
             return []
+        if self.reranker is not None:
+            scored = rerank(self.reranker, query_text, scored, self.settings.rerank_depth)
         top, best = scored[0]
         chosen = [best]
         # When the evidence does not single out one window, show the runner-up too.
@@ -168,6 +174,20 @@ class Answerer:
         except LLMError:
             # A failed or unfaithful generation never replaces the extractive answer.
             return fallback
+
+
+def rerank(
+    reranker: Reranker, question: str, scored: Sequence[tuple[float, Window]], depth: int
+) -> list[tuple[float, Window]]:
+    """The `depth` best first-stage windows, re-ordered by the cross-encoder."""
+    head = scored[: max(1, depth)]
+    marks = reranker.score(question, [w.text for _, w in head])
+    rescored = [
+        (float(mark) + FIRST_STAGE_SHARE * first, w)
+        for mark, (first, w) in zip(marks, head, strict=True)
+    ]
+    rescored.sort(key=lambda item: -item[0])
+    return rescored
 
 
 def _quotes(sentences: Sequence[str], shown: str) -> list[str]:

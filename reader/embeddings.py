@@ -81,14 +81,14 @@ def load_embedder(settings: Settings) -> Embedder:
                 "point READER_EMBEDDING_MODEL at one or set READER_EMBEDDING_BACKEND=torch"
             )
         if not settings.allow_download:
-            _offline()
+            offline()
         from reader.onnx_embedder import load_onnx_embedder
 
         return load_onnx_embedder(settings, Path(source), label)
     return _load_sentence_transformer(settings, source, label)
 
 
-def _offline() -> None:
+def offline() -> None:
     # Before the import: huggingface_hub reads these once, at import time.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -96,7 +96,7 @@ def _offline() -> None:
 
 def _load_sentence_transformer(settings: Settings, source: str, label: str) -> Embedder:
     if not settings.allow_download:
-        _offline()
+        offline()
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
@@ -104,7 +104,7 @@ def _load_sentence_transformer(settings: Settings, source: str, label: str) -> E
             f"sentence-transformers cannot be imported ({exc}); reinstall it with "
             "`pip install sentence-transformers`"
         ) from None
-    _quiet_loading()
+    quiet_loading()
     try:
         model = SentenceTransformer(source, device="cpu")
     except Exception as exc:  # any loader failure becomes one readable line
@@ -128,7 +128,7 @@ def _load_sentence_transformer(settings: Settings, source: str, label: str) -> E
     return SentenceTransformerEmbedder(model, name, settings.embedding_batch_size)
 
 
-def _quiet_loading() -> None:
+def quiet_loading() -> None:
     """Hide the weight-loading progress bar: it would clutter every CLI command's stderr."""
     try:
         from transformers.utils import logging as hf_logging

@@ -220,9 +220,11 @@ class Library:
     @cached_property
     def _answerer(self) -> Answerer:
         from reader.answers import Answerer
+        from reader.rerank import load_reranker
 
         short_names = {p.id: p.short_name for p in self.store.papers()}
-        return Answerer(self._retriever, self.embedder, self.settings, short_names)
+        reranker = load_reranker(self.settings)
+        return Answerer(self._retriever, self.embedder, self.settings, short_names, reranker)
 
     @cached_property
     def _concepts(self) -> ConceptFinder:

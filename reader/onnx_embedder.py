@@ -175,9 +175,9 @@ def export_onnx(model_dir: Path, target: Path) -> None:
             mean = (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
-    from reader.embeddings import _quiet_loading
+    from reader.embeddings import quiet_loading
 
-    _quiet_loading()
+    quiet_loading()
     try:
         # Eager attention exports as plain ops that ONNX Runtime fuses into its Attention kernel.
         encoder = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()

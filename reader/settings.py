@@ -80,6 +80,12 @@ class Settings:
         0.35, "Below this evidence score `ask` abstains (see README for how it was chosen)."
     )
     max_answer_chars: int = _knob(400, "Longest extractive answer.")
+    reranker_model: str | None = _knob(
+        None,
+        "A local sentence-transformers CrossEncoder folder (e.g. a copy of "
+        "cross-encoder/ms-marco-MiniLM-L-6-v2) that re-scores candidate answers; unset: none.",
+    )
+    rerank_depth: int = _knob(16, "How many of the best candidate answers the reranker re-scores.")
     max_query_chars: int = _knob(2000, "Queries are cut to this length.")
 
     # Optional generative answers (OpenAI-compatible chat endpoint)
