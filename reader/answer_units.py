@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from reader.definitions import defines
 from reader.models import Hit, SectionRole
 from reader.retrieval import match_stems
-from reader.sentences import is_prose, split_sentences
+from reader.sentences import SentenceSpan, is_prose, split_sentences
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
 MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters
@@ -60,8 +60,13 @@ _HAS_METHOD = re.compile(
 # "(a) X" is left alone: enumerations in prose are often the answer.
 _CAPTION = re.compile(
     r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d|^\((?:left|right|top|bottom|middle)\)\s"
-    r"|\b(?:Figure|Fig\.|Table)\s*\d+\s*:\s"
+    r"|\b(?:Figure|Fig\.|Table)\s*\d+\s*:\s|^\([a-z]\):\s"
 )
+# A footnote: its number run into the first word ("1Code is available at ..."), or a link.
+_FOOTNOTE = re.compile(r"^\d{1,2}[A-Z][a-z]|https?://|\bwww\.")
+_FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
+# A paragraph opening like this is a caption or a footnote as a whole, every sentence of it.
+_ASIDE_PARAGRAPH = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d+\s*[:.]\s|^\d{1,2}[A-Z][a-z]")
 # A sentence that leans on the one before it ("This allows ...", "If the i-th token is chosen").
 _ANAPHORIC = re.compile(
     r"^(?:It|Its|They|Their|Thus|Hence|Therefore|Moreover|Also|Furthermore|In\s+this\s+case|"
@@ -125,6 +130,7 @@ class _Sentence:
     stems: frozenset[str]
     bonus: float  # it has the kind of content the question asks for
     penalty: float  # caption, fragment or cross-reference
+    aside: bool  # caption or footnote: quoted alone, never run into the prose around it
 
 
 def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]:
@@ -135,7 +141,9 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
         base = RANK_WEIGHT / (1 + i) - ROLE_PENALTY.get(hit.section_role, 0.0)
         if question.named and hit.paper_id not in question.named:
             base -= OTHER_PAPER_PENALTY
-        sents = [_sentence(span.text, question) for span in split_sentences(hit.text)]
+        spans = split_sentences(hit.text)
+        aside = _aside_sentences(hit.text, spans)
+        sents = [_sentence(span.text, question, a) for span, a in zip(spans, aside, strict=True)]
         for j, first in enumerate(sents):
             if first is None:
                 continue
@@ -144,28 +152,44 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
             group: list[_Sentence] = []
             for k in range(j, min(j + MAX_SENTENCES, len(sents))):
                 s = sents[k]
-                if s is None or length + 1 + MIN_TAIL > limit:
+                if s is None or length + 1 + MIN_TAIL > limit or s.aside != first.aside:
                     break
                 group.append(s)
                 stems |= s.stems
                 length += 1 + len(s.text)
-                found.append(_window(question, i, j, group, stems, base, total))
+                if _FINISHED.search(s.text) or k == len(sents) - 1:
+                    # An answer never stops mid-sentence (before a display equation or a list).
+                    found.append(_window(question, i, j, group, stems, base, total))
     found.sort(key=lambda w: -w.lexical)
     return found
 
 
-def _sentence(text: str, question: Question) -> _Sentence | None:
+def _aside_sentences(text: str, spans: Sequence[SentenceSpan]) -> list[bool]:
+    """Which sentences are captions or footnotes: those that look like one, and every sentence
+    of a paragraph (passages keep paragraph breaks as blank lines) that opens like one."""
+    aside: list[bool] = []
+    paragraph_is_aside = False
+    for i, span in enumerate(spans):
+        if i == 0 or "\n\n" in text[spans[i - 1].end : span.start]:
+            paragraph_is_aside = bool(_ASIDE_PARAGRAPH.match(span.text))
+        aside.append(
+            paragraph_is_aside or bool(_CAPTION.search(span.text) or _FOOTNOTE.search(span.text))
+        )
+    return aside
+
+
+def _sentence(text: str, question: Question, aside: bool) -> _Sentence | None:
     if not is_prose(text):
         return None
     penalty = 0.0
-    if _CAPTION.search(text):
+    if aside:
         penalty = 0.1
     elif text[:1].islower():
         penalty = 0.05  # a fragment cut mid-sentence
     elif _CROSS_REFERENCE.search(text):
         penalty = 0.05
     cue = question.cue is not None and question.cue.search(text) is not None
-    return _Sentence(text, frozenset(match_stems(text)), ANSWER_TYPE_BONUS * cue, penalty)
+    return _Sentence(text, frozenset(match_stems(text)), ANSWER_TYPE_BONUS * cue, penalty, aside)
 
 
 def _window(

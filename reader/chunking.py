@@ -21,6 +21,8 @@ _ABBREVIATIONS = frozenset(
 # start (anything but a lower-case letter); or a blank line, which always ends a paragraph.
 _BOUNDARY = re.compile(r"(?P<end>[.!?][\"'”’)\]]*)\s+(?=[^\sa-z])|\n[ \t]*\n\s*")
 _LAST_WORD = re.compile(r"(\S+)$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+PARAGRAPH_SEPARATOR = "\n\n"  # between paragraphs inside a passage; elsewhere single spaces
 # Invisible characters PDF text layers leave behind; they would split or glue words in search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _SKIPPED_TITLES = frozenset({"references", "bibliography", "reference", "literature cited"})
@@ -92,17 +94,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def _pieces(body: str, max_chars: int) -> list[tuple[int, str]]:
-    """Sentences as (start offset, normalised text); an over-long one is cut at spaces."""
-    pieces: list[tuple[int, str]] = []
+def _pieces(body: str, max_chars: int) -> list[tuple[int, str, bool]]:
+    """Sentences as (start offset, normalised text, starts a paragraph); an over-long one is cut
+    at spaces."""
+    pieces: list[tuple[int, str, bool]] = []
+    previous_end = 0
     for start, end in sentence_spans(body):
         text = normalise(body[start:end])
         if not text:
             continue
+        new_paragraph = bool(pieces) and bool(_PARAGRAPH_BREAK.search(body, previous_end, start))
+        previous_end = end
         if len(text) <= max_chars:
-            pieces.append((start, text))
+            pieces.append((start, text, new_paragraph))
             continue
-        pieces.extend(_cut_long(body, start, end, max_chars))
+        for k, (at, part) in enumerate(_cut_long(body, start, end, max_chars)):
+            pieces.append((at, part, new_paragraph and k == 0))
     return pieces
 
 
@@ -137,19 +144,24 @@ def _cut_long(body: str, start: int, end: int, max_chars: int) -> list[tuple[int
 
 
 def _pack(body: str, max_chars: int, min_chars: int, merge_limit: int) -> list[tuple[int, str]]:
-    """Greedily fill passages with whole sentences; fold a short tail into its predecessor."""
-    packed: list[tuple[int, list[str], int]] = []  # (start, sentences, joined length)
-    for start, text in _pieces(body, max_chars):
-        if packed and packed[-1][2] + 1 + len(text) <= max_chars:
-            first, parts, length = packed[-1]
-            parts.append(text)
-            packed[-1] = (first, parts, length + 1 + len(text))
+    """Greedily fill passages with whole sentences; fold a short tail into its predecessor.
+
+    Paragraph breaks stay as a blank line: they keep a footnote or a figure label that the
+    extractor placed between two paragraphs apart from the sentences around it.
+    """
+    # (start, text, starts a paragraph, length counting each gap as one character: a paragraph
+    # break costs what a space does, so it does not move where passages are cut)
+    packed: list[tuple[int, str, bool, int]] = []
+    for start, text, new_paragraph in _pieces(body, max_chars):
+        sep = PARAGRAPH_SEPARATOR if new_paragraph else " "
+        if packed and packed[-1][3] + 1 + len(text) <= max_chars:
+            first, joined, opens, length = packed[-1]
+            packed[-1] = (first, joined + sep + text, opens, length + 1 + len(text))
         else:
-            packed.append((start, [text], len(text)))
-    result = [(start, " ".join(parts)) for start, parts, _ in packed]
-    if len(result) >= 2:
-        tail = result[-1][1]
-        head_start, head = result[-2]
-        if len(tail) < min_chars and len(head) + 1 + len(tail) <= merge_limit:
-            result[-2:] = [(head_start, f"{head} {tail}")]
-    return result
+            packed.append((start, text, new_paragraph, len(text)))
+    if len(packed) >= 2:
+        (head_start, head, opens, length), (_, tail, tail_opens, tail_length) = packed[-2:]
+        sep = PARAGRAPH_SEPARATOR if tail_opens else " "
+        if tail_length < min_chars and length + 1 + tail_length <= merge_limit:
+            packed[-2:] = [(head_start, head + sep + tail, opens, length + 1 + tail_length)]
+    return [(start, text) for start, text, _, _ in packed]

@@ -72,3 +72,44 @@ def test_a_restatement_alone_is_not_the_best_window() -> None:
     )
     best = windows(q, [passage], 400)[0]
     assert "sinusoidal positional encodings" in best.text
+
+
+def test_a_footnote_between_paragraphs_is_never_run_into_prose() -> None:
+    text = (
+        "Transformers lack inductive biases of CNNs such as locality and equivariance.\n\n"
+        "1Code and pre-trained models are available at https://example.org/vit\n\n"
+        "However, the picture changes when the models are trained on larger datasets."
+    )
+    found = windows(question("Which inductive biases do Transformers lack?"), [hit(text)], 400)
+    mixed = [w for w in found if len(w.sentences) > 1 and any("1Code" in s for s in w.sentences)]
+    assert found and not mixed
+    assert "locality" in found[0].text and "1Code" not in found[0].text
+
+
+def test_every_sentence_of_a_caption_paragraph_is_an_aside() -> None:
+    text = (
+        "We compare the class token with global average pooling of the patch outputs.\n\n"
+        "Figure 9: Comparison of class-token and pooling classifiers. Both work similarly "
+        "well for the class token, but require different learning rates."
+    )
+    found = windows(question("How does the class token compare with pooling?"), [hit(text)], 400)
+    prose = "We compare the class token"
+    assert not [w for w in found if prose in w.text and "Both work" in w.text]
+    best_caption = max(w.lexical for w in found if w.sentences[0].startswith("Both work"))
+    best_prose = max(w.lexical for w in found if w.sentences[0].startswith(prose))
+    assert best_prose > best_caption
+
+
+def test_an_answer_never_stops_before_its_list_or_equation() -> None:
+    text = (
+        "We propose a mixture of encoder-decoder, which can operate in one of three modes:\n\n"
+        "(1) Unimodal encoder, which separately encodes image and text.\n\n"
+        "The decoder produces unimodal and multimodal representations as\n\n"
+        "L = a · Lcon + b · Lcap, (4)\n\n"
+        "where a and b are loss weighting hyper-parameters."
+    )
+    found = windows(question("What is the mixture of encoder-decoder?"), [hit(text)], 400)
+    assert found
+    assert all(w.sentences[-1].endswith(".") for w in found)
+    assert any(w.text.endswith("which separately encodes image and text.") for w in found)
+    assert not any(w.text.endswith(("modes:", "as", "(4)")) for w in found)

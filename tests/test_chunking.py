@@ -106,10 +106,24 @@ def test_references_are_not_chunked() -> None:
 
 
 def test_whitespace_is_normalised_and_empty_sections_skipped() -> None:
-    section = make_section("Line one\nwraps   here.\n\n  Next\tparagraph\u00ad.  ")
+    section = make_section("Line one\nwraps   here. Same one.\n\n  Next\tparagraph\u00ad.  ")
     empty = make_section("   \n ", number="2")
     chunks = chunk_sections("p", [section, empty], SETTINGS)
-    assert [c.text for c in chunks] == ["Line one wraps here. Next paragraph."]
+    assert [c.text for c in chunks] == ["Line one wraps here. Same one.\n\nNext paragraph."]
+
+
+def test_a_footnote_between_paragraphs_stays_a_paragraph_of_its_own() -> None:
+    body = (
+        "Transformers lack some inductive biases of CNNs.\n\n"
+        "1Code is available online\n\n"
+        "However, the picture changes with larger datasets."
+    )
+    [only] = chunk_sections("p", [make_section(body)], SETTINGS)
+    assert only.text.split("\n\n") == [
+        "Transformers lack some inductive biases of CNNs.",
+        "1Code is available online",
+        "However, the picture changes with larger datasets.",
+    ]
 
 
 def test_giant_sentence_is_cut_at_spaces() -> None:
@@ -146,6 +160,7 @@ def test_no_text_lost_or_duplicated(bodies: list[str], max_chars: int) -> None:
     for i, body in enumerate(bodies):
         mine = [c.text for c in chunks if c.section_number == str(i)]
         # Spaces may differ only where a giant word was hard-cut; characters never do.
-        assert "".join(mine).replace(" ", "") == normalise(body).replace(" ", "")
+        assert "".join("".join(t.split()) for t in mine) == normalise(body).replace(" ", "")
         assert all(len(t) <= max_chars * 4 // 3 for t in mine)
-    assert all(re.fullmatch(r"\S(.*\S)?", c.text) for c in chunks)
+    # Inside a passage: single spaces, and a blank line between paragraphs.
+    assert all(re.fullmatch(r"\S+(?:(?: |\n\n)\S+)*", c.text) for c in chunks)
