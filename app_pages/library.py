@@ -7,7 +7,7 @@ from itertools import groupby
 import streamlit as st
 
 from app_pages.session import READ_PAGE, library
-from app_pages.widgets import INGEST_HELP, ingest_with_progress, md, shown_errors
+from app_pages.widgets import INGEST_HELP, ingest_status, md, shown_errors, start_ingest
 from reader import PaperStatus
 
 REQUEST = "library_ingest_request"  # paper ids to ingest on the next run; () = all
@@ -27,7 +27,8 @@ def main() -> None:
     with shown_errors():
         requested = st.session_state.pop(REQUEST, None)
         if requested is not None:  # set by an Ingest button on the previous run
-            ingest_with_progress(lib, requested)
+            start_ingest(lib, requested)
+        ingest_status(lib)
         statuses = lib.reading_status()
         if not lib.has_index():
             st.info("No index yet: nothing has been ingested. " + INGEST_HELP)

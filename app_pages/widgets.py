@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 import streamlit as st
 
 from app_pages.session import READ_PAGE
-from reader import IndexMissingError, Library, ReaderError, Section
+from reader import IndexMissingError, IngestJobState, Library, ReaderError, Section
 
 # Everything Markdown, Streamlit's extensions (:emoji:, :color[...], $math$) or HTML could act on.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=^%])")
+INGEST_POLL_SECONDS = 1.0
 INGEST_HELP = (
     "Build it once from a terminal in the project folder with `make run` (or "
     "`reader ingest --pdf-dir ../shared/papers`), or press **Ingest all** below."
@@ -42,50 +42,53 @@ def no_index_notice() -> None:
     st.info("No index yet: your papers have not been ingested. " + INGEST_HELP)
 
 
-class StreamlitProgress:
-    """Shows the ingest pipeline's stages as a progress bar (an `IngestProgress`)."""
-
-    def __init__(self, container: Any) -> None:
-        self._container = container
-        self._bar: Any = None
-        self._done = 0
-        self._total = 0
-
-    def start(self, stage: str, total: int) -> None:
-        self._done, self._total = 0, total
-        if total:
-            self._bar = self._container.progress(0.0, text=f"{stage}: 0/{total}")
-
-    def advance(self, stage: str, paper_id: str) -> None:
-        self._done += 1
-        if self._bar is not None:
-            fraction = min(1.0, self._done / max(self._total, 1))
-            self._bar.progress(fraction, text=f"{stage}: {paper_id} ({self._done}/{self._total})")
-
-    def finish(self, stage: str) -> None:
-        self._bar = None
+def start_ingest(lib: Library, only: Sequence[str] = ()) -> None:
+    """Start an ingest on a background thread: every page stays usable while it runs."""
+    lib.start_ingest(only)
 
 
-def ingest_with_progress(lib: Library, only: Sequence[str] = ()) -> None:
-    """Run an ingest with live progress, then report each paper's outcome."""
-    what = ", ".join(only) if only else "the reading list"
-    with st.status(f"Ingesting {what}… (embedding runs on the CPU)", expanded=True) as status:
-        try:
-            report = lib.ingest(only=only, progress=StreamlitProgress(status))
-        except ReaderError as exc:
-            status.update(label="Ingest failed", state="error")
-            st.error(str(exc))
-            return
-        for outcome in report.outcomes:
+def ingest_status(lib: Library) -> None:
+    """The background ingest: its progress while it runs (redrawn every second), then its
+    outcome paper by paper."""
+    job = lib.ingest_job()
+    if job is None:
+        return
+    if job.state().running:
+        _running_ingest(lib)
+    else:
+        _ingest_outcome(job.state())
+
+
+@st.fragment(run_every=INGEST_POLL_SECONDS)
+def _running_ingest(lib: Library) -> None:
+    job = lib.ingest_job()
+    state = job.state() if job is not None else None
+    if state is None or not state.running:
+        st.rerun(scope="app")  # redraw the whole page with the new index
+        return
+    with st.status(f"Ingesting {md(state.what)}… (embedding runs on the CPU)", expanded=True):
+        if state.stage and state.total:
+            done = f"{state.stage}: {state.done}/{state.total}"
+            last = f", last {state.paper_id}" if state.paper_id else ""
+            st.progress(min(1.0, state.done / state.total), text=md(done + last))
+        else:
+            st.write("Starting…")
+        st.caption("You can go on reading and asking meanwhile.")
+
+
+def _ingest_outcome(state: IngestJobState) -> None:
+    if state.error is not None:
+        st.error(md(f"Ingest of {state.what} failed: {state.error}"))
+        return
+    if state.report is None:
+        return
+    failed = len(state.report.failed)
+    label = f"Ingest done, {failed} failed" if failed else "Ingest done"
+    with st.status(label, state="error" if failed else "complete", expanded=bool(failed)):
+        for outcome in state.report.outcomes:
             detail = outcome.message or f"{outcome.pages} pages, {outcome.chunks} passages"
             line = md(f"{outcome.paper_id}: {outcome.status} ({detail})")
             (st.error if outcome.status == "failed" else st.write)(line)
-        failed = len(report.failed)
-        status.update(
-            label=f"Ingest done, {failed} failed" if failed else "Ingest done",
-            state="error" if failed else "complete",
-            expanded=bool(failed),
-        )
 
 
 def read_link(

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from reader.concepts import ConceptFinder
     from reader.embeddings import Embedder
     from reader.evaluation import EvalReport
+    from reader.ingest_job import IngestJob
     from reader.retrieval import Retriever
     from reader.store import IndexStore
 
@@ -52,6 +53,7 @@ class Library:
         self._lock = threading.RLock()
         self._store: IndexStore | None = None
         self._embedder: Embedder | None = None
+        self._job: IngestJob | None = None
 
     # ------------------------------------------------------------ plumbing
 
@@ -60,9 +62,13 @@ class Library:
             if self._store is not None:
                 self._store.close()
                 self._store = None
-            self.__dict__.pop("_retriever", None)
-            self.__dict__.pop("_answerer", None)
-            self.__dict__.pop("_concepts", None)
+            self._forget_derived()
+
+    def _forget_derived(self) -> None:
+        # Rebuilt on next use, with the papers, word statistics and names of the index as it is.
+        self.__dict__.pop("_retriever", None)
+        self.__dict__.pop("_answerer", None)
+        self.__dict__.pop("_concepts", None)
 
     def __enter__(self) -> Library:
         return self
@@ -147,7 +153,27 @@ class Library:
                     extract=extract,
                     progress=progress or SilentProgress(),
                 )
-                return run.run(entries)
+                try:
+                    return run.run(entries)
+                finally:
+                    with self._lock:
+                        self._forget_derived()
+
+    def start_ingest(self, only: Sequence[str] = ()) -> IngestJob:
+        """Ingest on a background thread and return at once, so an app stays usable meanwhile.
+        While one runs, that one is returned instead of starting another."""
+        from reader.ingest_job import IngestJob
+
+        with self._lock:
+            if self._job is not None and self._job.state().running:
+                return self._job
+            what = ", ".join(only) if only else "the reading list"
+            self._job = IngestJob(lambda p: self.ingest(only=only, progress=p), what).start()
+            return self._job
+
+    def ingest_job(self) -> IngestJob | None:
+        """The latest background ingest, running or finished (None: none was started)."""
+        return self._job
 
     # ------------------------------------------------------------ reading
 

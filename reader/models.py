@@ -341,3 +341,17 @@ class PageImage:
     width: int
     height: int
     highlighted: int = 0
+
+
+@dataclass(frozen=True)
+class IngestJobState:
+    """What a running or finished background ingest has done so far."""
+
+    what: str  # "the reading list" or the paper ids asked for
+    running: bool
+    stage: str | None = None  # fetch, extract or embed
+    done: int = 0  # papers through the current stage
+    total: int = 0
+    paper_id: str | None = None  # the paper the current stage last finished
+    report: IngestReport | None = None  # when it finished
+    error: str | None = None  # when it stopped on an error (one line, with the fix)
