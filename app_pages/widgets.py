@@ -66,14 +66,17 @@ def _running_ingest(lib: Library) -> None:
     if state is None or not state.running:
         st.rerun(scope="app")  # redraw the whole page with the new index
         return
-    with st.status(f"Ingesting {md(state.what)}… (embedding runs on the CPU)", expanded=True):
-        if state.stage and state.total:
-            done = f"{state.stage}: {state.done}/{state.total}"
-            last = f", last {state.paper_id}" if state.paper_id else ""
-            st.progress(min(1.0, state.done / state.total), text=md(done + last))
-        else:
-            st.write("Starting…")
-        st.caption("You can go on reading and asking meanwhile.")
+    # Not a `with` block: leaving one would mark the status complete while the ingest runs.
+    box = st.status(
+        f"Ingesting {md(state.what)}… (embedding runs on the CPU)", state="running", expanded=True
+    )
+    if state.stage and state.total:
+        done = f"{state.stage}: {state.done}/{state.total}"
+        last = f", last {state.paper_id}" if state.paper_id else ""
+        box.progress(min(1.0, state.done / state.total), text=md(done + last))
+    else:
+        box.write("Starting…")
+    box.caption("You can go on reading and asking meanwhile.")
 
 
 def _ingest_outcome(state: IngestJobState) -> None:
