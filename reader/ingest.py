@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from reader.store import IndexStore
 
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
-PIPELINE_VERSION = "2"  # 2: passages keep paragraph breaks
+PIPELINE_VERSION = "3"  # 2: passages keep paragraph breaks; 3: footnote marks dropped
 
 
 class IngestProgress(Protocol):

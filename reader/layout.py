@@ -17,6 +17,13 @@ _PAGE_NUMBER = re.compile(r"^\s*(page\s+)?(\d{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*\d{
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|medi|-bd|bx\d|\.b$|,b$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;)\]]['\"”’]?$")
 MARGIN_FRACTION = 0.09  # top/bottom share of the page where running heads and folios live
+# A footnote mark: a raised, smaller number ("library.¹", "leaderboard¹⁰"). Symbols (†, ‡)
+# stay: they often start a note of their own ("† denotes ...").
+_MARK = re.compile(r"^\d{1,2}(?:,\d{1,2})*$")
+# What a footnote mark follows: a word ending in lower case ("library.¹"), a closed
+# parenthesis and punctuation ("(NSP).⁵") or a cited year ("2014)¹"); never a variable ("x²",
+# "(a)²"), a decimal ("0.⁵" of an exponent) or a name like NLVR².
+_MARKED = re.compile(r"(?:[A-Za-z]{2,}[a-z][)”\"’]?[.,;:]?|\(\w+\)[.,;:]|\d{4}\)[.,;:]?)[”\"’]?$")
 
 
 @dataclass(frozen=True)
@@ -125,11 +132,28 @@ def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
     bold = True
     letters = 0
     last_x1: float | None = None
+    main: dict[str, Any] | None = None  # the group's largest span, found when first needed
+    rejoin = False  # a footnote mark and the space before it were just dropped
     for line in group:
         for span in line["spans"]:
             text = span["text"]
             if not text:
                 continue
+            if _MARK.match(text.strip()) and parts:
+                if main is None:
+                    main = max((s for ln in group for s in ln["spans"]), key=lambda s: s["size"])
+                if _is_footnote_mark(span, main, "".join(parts).rstrip()):
+                    # Dropped, and the gap before it with it ("gradients 4." would be
+                    # "gradients ."), unless a word follows ("accuracies. †Human").
+                    rejoin = parts[-1] == " "
+                    if rejoin:
+                        parts.pop()
+                    last_x1 = span["bbox"][2]
+                    continue
+            if rejoin:
+                rejoin = False
+                if text[:1].isalnum():
+                    parts.append(" ")
             sx0 = span["bbox"][0]
             gap = sx0 - last_x1 if last_x1 is not None else 0.0
             spaced = (parts and parts[-1].endswith(" ")) or text.startswith(" ")
@@ -152,6 +176,12 @@ def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
     size = max(sizes, key=sizes.__getitem__) if sizes else 0.0
     bold = bold and letters > 0
     return _Proto(box[0], box[1], box[2], box[3], text, size, max_size or size, bold)
+
+
+def _is_footnote_mark(span: dict[str, Any], main: dict[str, Any], before: str) -> bool:
+    size, main_size = span["size"], main["size"]
+    raised = span["origin"][1] < main["origin"][1] - 0.2 * main_size
+    return size <= 0.85 * main_size and raised and bool(_MARKED.search(before))
 
 
 def page_lines(page_dict: dict[str, Any], page: int) -> PageText:

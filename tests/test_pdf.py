@@ -336,3 +336,35 @@ def test_check_pdf_bytes() -> None:
         with pytest.raises(PdfError, match=needle) as exc:
             check_pdf_bytes(data, "paper.pdf")
         assert "paper.pdf" in str(exc.value)
+
+
+def test_footnote_marks_are_dropped_but_exponents_and_names_kept(tmp_path: Path) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 100.0
+
+    def line(*parts: tuple[str, bool]) -> None:  # (text, raised and small)
+        nonlocal y
+        x = 72.0
+        for text, raised in parts:
+            size = 6.0 if raised else 10.0
+            page.insert_text((x, y - (4 if raised else 0)), text, fontsize=size)
+            x += pymupdf.get_text_length(text, fontsize=size)
+        y += 14
+
+    line(("The softmax is pushed into regions with extremely small gradients", False), ("4", True),
+         (". To counteract this,", False))  # fmt: skip
+    line(("we scale the dot products. The code is released in the library.", False), ("1", True),
+         (" Because of this,", False))  # fmt: skip
+    line(("we report accuracy on NLVR", False), ("2", True), (" for every model size.", False))
+    line(("The loss grows like x", False), ("2", True), (" while the rate decays as n", False),
+         ("0.", False), ("5", True), (" over the steps.", False))  # fmt: skip
+    path = tmp_path / "marks.pdf"
+    doc.save(path)
+    text = " ".join(" ".join(s.text.split()) for s in _extract(path).sections)
+    assert "extremely small gradients. To counteract this," in text
+    assert "released in the library. Because of this," in text
+    assert "accuracy on NLVR2 for every" in text
+    assert "grows like x2 while" in text and "n0.5 over" in text
