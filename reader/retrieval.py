@@ -51,6 +51,10 @@ class ChunkSource(Protocol):
 _WORD = re.compile(r"[^\W_]+")
 RERANK_DEPTH = 30  # fused candidates re-scored by sentence coverage
 COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
+# A paper states its main ideas in its abstract and introduction (where the study plan starts
+# reading, too): between near-equal passages, those win. Chosen on the dev questions (hit@5
+# 16 -> 17, MRR 0.69 -> 0.75); the held-out ones agree (hit@5 10 -> 11, MRR 0.54 -> 0.62).
+ROLE_PRIOR = {SectionRole.ABSTRACT: 0.2, SectionRole.INTRODUCTION: 0.2}
 DEFINITION_WEIGHT = 2.0  # "what is X?": passages that define X, as much as two rank-1 votes
 
 
@@ -176,6 +180,7 @@ class Retriever:
             # Answers are sentences: reward a passage with one sentence covering the question,
             # and, for "what is X?", a passage that defines X.
             bonus = COVERAGE_WEIGHT * best_sentence_coverage(sc.chunk.text, weights)
+            bonus += ROLE_PRIOR.get(sc.chunk.section_role, 0.0)  # in units of a rank-1 vote
             if term and defines(sc.chunk.text, term):
                 bonus += DEFINITION_WEIGHT
             rescored.append((score + unit * bonus, sc))

@@ -128,3 +128,19 @@ def test_what_is_x_prefers_the_passage_that_defines_x() -> None:
     r = Retriever(MemoryStore([*mentions, defining], TITLES, embedder), embedder, Settings())
     hits = r.search("What is CapFilt?", 3)
     assert "removes noisy captions" in hits[0].text
+
+
+def test_between_equal_passages_the_abstract_or_introduction_comes_first() -> None:
+    text = "Layer normalization computes the mean and variance over the hidden units of a layer."
+    chunks = [
+        chunk("p1", 0, text, "4", "Experiments", SectionRole.EXPERIMENTS, 5),
+        chunk("p1", 1, text, "", "Abstract", SectionRole.ABSTRACT, 1),
+        chunk("p1", 2, text, "5", "Related work", SectionRole.RELATED_WORK, 6),
+    ]
+    embedder = HashEmbedder()
+    retriever = Retriever(MemoryStore(chunks, TITLES, embedder), embedder, Settings())
+    hits = retriever.search("What does layer normalization compute over the hidden units?", 3)
+    assert hits[0].section_role == SectionRole.ABSTRACT
+    # A role filter still has the last word.
+    only = retriever.search("layer normalization mean", 3, role=SectionRole.EXPERIMENTS)
+    assert [h.section_role for h in only] == [SectionRole.EXPERIMENTS]
