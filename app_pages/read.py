@@ -14,6 +14,8 @@ from reader import Library, PaperRecord, ReaderError, ReadingList, Section
 # shown, so the choice is also kept under a plain key and survives a visit to Ask.
 PAPER, SECTION, PAGE, HIGHLIGHT = "read_paper", "read_section", "read_page", "read_hl"
 APPLIED, PENDING = "read_applied_link", "read_pending_link"
+SCROLLED = "read_scrolled_to"  # the citation whose passage the text pane was last scrolled to
+CITED_KEY = "cited_passage"  # the container of the cited paragraph (CSS class st-key-…)
 PAGES_SEARCHED = 3  # a cited passage is looked for on its page and the next two
 PAGE_ZOOM = 2.0  # crisp at the width of half a wide screen
 
@@ -177,16 +179,43 @@ def _section_text(section: Section, sections: Sequence[Section], cited: str | No
     st.header(md(section.label), anchor=False)
     st.caption(md(f"{section.role.value.replace('_', ' ')} · {pages}"))
     children = [s for s in sections if section.number and s.number.startswith(section.number + ".")]
+    shown_cited = False
     with st.container(height=640, border=False):
         for is_heading, text in section_blocks(section, children):
             if is_heading:
                 st.subheader(md(text), anchor=False)
+            elif quotes(text, cited) and not shown_cited:
+                with st.container(key=CITED_KEY):
+                    st.markdown(f":orange-background[{md(text)}]")  # the cited passage
+                shown_cited = True
             elif quotes(text, cited):
-                st.markdown(f":orange-background[{md(text)}]")  # the cited passage
+                st.markdown(f":orange-background[{md(text)}]")
             else:
                 st.markdown(md(text))
         if not section.text.strip():
             st.caption("This section has no text of its own; pick a subsection.")
+    place = (st.session_state.get(PAPER), section.key, cited)
+    if shown_cited and st.session_state.get(SCROLLED) != place:
+        # Once per citation followed: later reruns (marking read, a note) keep the reader's place.
+        st.session_state[SCROLLED] = place
+        _scroll_into_view(CITED_KEY)
+
+
+def _scroll_into_view(key: str) -> None:
+    """Scroll the text pane to the element with this container key. A static script: no text
+    from a PDF goes into it."""
+    import streamlit.components.v1 as components
+
+    script = f"""<script>
+    let tries = 0;
+    const go = () => {{
+      const el = window.parent.document.querySelector(".st-key-{key}");
+      if (el) {{ el.scrollIntoView({{block: "center"}}); }}
+      else if (tries++ < 20) {{ setTimeout(go, 100); }}
+    }};
+    go();
+    </script>"""
+    components.html(script, height=0)
 
 
 def _progress_and_notes(lib: Library, paper: PaperRecord, section: Section) -> None:

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,19 @@ def test_asking_a_question_cites_a_passage_that_opens_in_read(
     idle(page)
     save(page, tmp_path, "read.png")
     print(f"answered in {answered:.1f}s")  # shown with -s; the figure goes in the report
+
+
+def test_a_citation_deep_in_a_long_section_is_scrolled_into_view(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    quote = "We implement this inside of scaled dot-product attention by masking out"
+    query = urllib.parse.urlencode(
+        {"paper": "1706.03762", "section": "3.2", "page": "5", "hl": quote}
+    )
+    page.goto(f"{app_url}/read?{query}")
+    cited = page.locator(".st-key-cited_passage")
+    expect = sync_api.expect
+    expect(cited).to_contain_text("masking out")
+    expect(cited).to_be_in_viewport()
+    idle(page)
+    save(page, tmp_path, "read-deep.png")
