@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app_pages.session import library
-from app_pages.widgets import ingest_status, md, read_link, shown_errors, start_ingest
+from app_pages.widgets import ingest_status, md, read_link, shown_errors
 from reader import ConceptResult, Library, ReaderError
 
 TERM = "concept_term"
@@ -107,7 +107,7 @@ def _not_ingested(lib: Library, result: ConceptResult) -> None:
             continue
         st.markdown(md(f"“{ref.title}” ({ref.paper_id}) is on your reading list, not ingested."))
         if st.button(f"Ingest {ref.paper_id}", key=f"ingest_{ref.paper_id}"):
-            start_ingest(lib, [ref.paper_id])
+            lib.start_ingest([ref.paper_id])
     ingest_status(lib)
 
 

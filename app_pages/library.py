@@ -7,7 +7,7 @@ from itertools import groupby
 import streamlit as st
 
 from app_pages.session import READ_PAGE, library
-from app_pages.widgets import INGEST_HELP, ingest_status, md, shown_errors, start_ingest
+from app_pages.widgets import INGEST_HELP, ingest_status, md, shown_errors
 from reader import PaperStatus
 
 REQUEST = "library_ingest_request"  # paper ids to ingest on the next run; () = all
@@ -27,7 +27,7 @@ def main() -> None:
     with shown_errors():
         requested = st.session_state.pop(REQUEST, None)
         if requested is not None:  # set by an Ingest button on the previous run
-            start_ingest(lib, requested)
+            lib.start_ingest(requested)  # on a background thread; pages stay usable
         ingest_status(lib)
         statuses = lib.reading_status()
         if not lib.has_index():

@@ -42,11 +42,6 @@ def no_index_notice() -> None:
     st.info("No index yet: your papers have not been ingested. " + INGEST_HELP)
 
 
-def start_ingest(lib: Library, only: Sequence[str] = ()) -> None:
-    """Start an ingest on a background thread: every page stays usable while it runs."""
-    lib.start_ingest(only)
-
-
 def ingest_status(lib: Library) -> None:
     """The background ingest: its progress while it runs (redrawn every second), then its
     outcome paper by paper."""

@@ -142,7 +142,7 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
         if question.named and hit.paper_id not in question.named:
             base -= OTHER_PAPER_PENALTY
         spans = split_sentences(hit.text)
-        aside = _aside_sentences(hit.text, spans)
+        aside = _aside_sentences(spans)
         sents = [_sentence(span.text, question, a) for span, a in zip(spans, aside, strict=True)]
         for j, first in enumerate(sents):
             if first is None:
@@ -164,13 +164,13 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
     return found
 
 
-def _aside_sentences(text: str, spans: Sequence[SentenceSpan]) -> list[bool]:
+def _aside_sentences(spans: Sequence[SentenceSpan]) -> list[bool]:
     """Which sentences are captions or footnotes: those that look like one, and every sentence
-    of a paragraph (passages keep paragraph breaks as blank lines) that opens like one."""
+    of a paragraph (passages keep paragraph breaks) that opens like one."""
     aside: list[bool] = []
     paragraph_is_aside = False
     for i, span in enumerate(spans):
-        if i == 0 or "\n\n" in text[spans[i - 1].end : span.start]:
+        if i == 0 or span.paragraph != spans[i - 1].paragraph:
             paragraph_is_aside = bool(_ASIDE_PARAGRAPH.match(span.text))
         aside.append(
             paragraph_is_aside or bool(_CAPTION.search(span.text) or _FOOTNOTE.search(span.text))

@@ -22,7 +22,7 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"(?P<end>[.!?][\"'”’)\]]*)\s+(?=[^\sa-z])|\n[ \t]*\n\s*")
 _LAST_WORD = re.compile(r"(\S+)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-PARAGRAPH_SEPARATOR = "\n\n"  # between paragraphs inside a passage; elsewhere single spaces
+_PARAGRAPH_SEPARATOR = "\n\n"  # between paragraphs inside a passage; elsewhere single spaces
 # Invisible characters PDF text layers leave behind; they would split or glue words in search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _SKIPPED_TITLES = frozenset({"references", "bibliography", "reference", "literature cited"})
@@ -153,7 +153,7 @@ def _pack(body: str, max_chars: int, min_chars: int, merge_limit: int) -> list[t
     # break costs what a space does, so it does not move where passages are cut)
     packed: list[tuple[int, str, bool, int]] = []
     for start, text, new_paragraph in _pieces(body, max_chars):
-        sep = PARAGRAPH_SEPARATOR if new_paragraph else " "
+        sep = _PARAGRAPH_SEPARATOR if new_paragraph else " "
         if packed and packed[-1][3] + 1 + len(text) <= max_chars:
             first, joined, opens, length = packed[-1]
             packed[-1] = (first, joined + sep + text, opens, length + 1 + len(text))
@@ -161,7 +161,7 @@ def _pack(body: str, max_chars: int, min_chars: int, merge_limit: int) -> list[t
             packed.append((start, text, new_paragraph, len(text)))
     if len(packed) >= 2:
         (head_start, head, opens, length), (_, tail, tail_opens, tail_length) = packed[-2:]
-        sep = PARAGRAPH_SEPARATOR if tail_opens else " "
+        sep = _PARAGRAPH_SEPARATOR if tail_opens else " "
         if tail_length < min_chars and length + 1 + tail_length <= merge_limit:
             packed[-2:] = [(head_start, head + sep + tail, opens, length + 1 + tail_length)]
     return [(start, text) for start, text, _, _ in packed]

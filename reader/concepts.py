@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from reader.acronyms import best_expansion, find_acronym, find_expansions, looks_like_acronym
 from reader.definitions import definition_candidates
@@ -20,32 +19,15 @@ from reader.models import (
     PaperRecord,
     ReadingList,
     ReadingListRef,
-    SectionRole,
     StoredChunk,
 )
 from reader.query import CAMEL, compact, normalize_query, normalize_text, term_pattern
-from reader.retrieval import section_label
+from reader.retrieval import KeywordSource, section_label
 from reader.settings import Settings
 
 MAX_SCAN = 5000  # passages scanned per lookup; counts of a very common word stop there
 MAX_DEFINITIONS = 5
 DEFINITION_CHARS = 420
-
-
-class ConceptSource(Protocol):
-    """The part of IndexStore concept lookup needs."""
-
-    def papers(self) -> list[PaperRecord]: ...
-
-    def keyword_search(
-        self,
-        match_expr: str,
-        k: int,
-        paper_ids: frozenset[str] | None = None,
-        role: SectionRole | None = None,
-    ) -> list[tuple[int, float]]: ...
-
-    def chunks(self, ids: Sequence[int]) -> Sequence[StoredChunk]: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +41,7 @@ class ConceptFinder:
 
     def __init__(
         self,
-        store: ConceptSource,
+        store: KeywordSource,
         settings: Settings,
         glossary: Glossary,
         reading_list: ReadingList | None,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from reader.errors import ModelError
+from reader.errors import ModelError, first_line
 from reader.settings import BUNDLED_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -81,43 +81,46 @@ def load_embedder(settings: Settings) -> Embedder:
                 "point READER_EMBEDDING_MODEL at one or set READER_EMBEDDING_BACKEND=torch"
             )
         if not settings.allow_download:
-            offline()
+            _offline()
         from reader.onnx_embedder import load_onnx_embedder
 
         return load_onnx_embedder(settings, Path(source), label)
     return _load_sentence_transformer(settings, source, label)
 
 
-def offline() -> None:
+def _offline() -> None:
     # Before the import: huggingface_hub reads these once, at import time.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 
-def _load_sentence_transformer(settings: Settings, source: str, label: str) -> Embedder:
+def sentence_transformers_module(settings: Settings) -> Any:
+    """sentence-transformers, imported without hub access unless allowed, loading quietly."""
     if not settings.allow_download:
-        offline()
+        _offline()
     try:
-        from sentence_transformers import SentenceTransformer
+        import sentence_transformers
     except ImportError as exc:
         raise ModelError(
             f"sentence-transformers cannot be imported ({exc}); reinstall it with "
             "`pip install sentence-transformers`"
         ) from None
     quiet_loading()
+    return sentence_transformers
+
+
+def _load_sentence_transformer(settings: Settings, source: str, label: str) -> Embedder:
+    st = sentence_transformers_module(settings)
     try:
-        model = SentenceTransformer(source, device="cpu")
+        model = st.SentenceTransformer(source, device="cpu")
     except Exception as exc:  # any loader failure becomes one readable line
         hint = (
             "check the folder holds a sentence-transformers model"
             if Path(source).exists()
             else "set READER_ALLOW_DOWNLOAD=1 or point READER_EMBEDDING_MODEL at a local folder"
         )
-        first_line = (
-            str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        )
         raise ModelError(
-            f"embedding model {label!r} failed to load ({first_line}); {hint}"
+            f"embedding model {label!r} failed to load ({first_line(exc)}); {hint}"
         ) from None
     model.max_seq_length = settings.embedding_max_tokens
     if settings.embedding_threads > 0:

@@ -51,3 +51,9 @@ class QueryError(ReaderError):
 
 class LLMError(ReaderError):
     """The optional generative-answer endpoint failed or answered badly."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception from a library as one short line, to quote inside a ReaderError."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

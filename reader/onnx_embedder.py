@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reader.errors import ModelError
+from reader.errors import ModelError, first_line
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def load_onnx_embedder(settings: Settings, model_dir: Path, label: str) -> OnnxE
         with contextlib.suppress(OSError):
             path.unlink()
         raise ModelError(
-            f"the exported model {path} failed to load ({_first_line(exc)}); "
+            f"the exported model {path} failed to load ({first_line(exc)}); "
             "it was deleted, run the command again to re-export it"
         ) from None
     dim = int(config.get("hidden_size", 0)) or int(session.get_outputs()[0].shape[-1])
@@ -199,7 +199,7 @@ def export_onnx(model_dir: Path, target: Path) -> None:
         raise
     except Exception as exc:
         raise ModelError(
-            f"exporting {model_dir} to ONNX failed ({_first_line(exc)}); "
+            f"exporting {model_dir} to ONNX failed ({first_line(exc)}); "
             "set READER_EMBEDDING_BACKEND=torch"
         ) from None
     _fuse(
@@ -325,8 +325,3 @@ def _model_digest(model_dir: Path) -> str:
 def _slug(label: str) -> str:
     tail = label.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].split(":")[-1]
     return re.sub(r"[^A-Za-z0-9._-]+", "-", tail).strip("-.") or "model"
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__

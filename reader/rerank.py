@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from reader.errors import ModelError
+from reader.errors import ModelError, first_line
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,24 +57,15 @@ def load_reranker(settings: Settings) -> Reranker | None:
             f"reranker model {wanted!r} is not a folder; point READER_RERANKER_MODEL at a local "
             "cross-encoder folder or unset it"
         )
-    from reader.embeddings import offline, quiet_loading
+    from reader.embeddings import sentence_transformers_module
 
-    if not settings.allow_download:
-        offline()
+    st = sentence_transformers_module(settings)
     try:
-        from sentence_transformers import CrossEncoder
-    except ImportError as exc:
-        raise ModelError(
-            f"sentence-transformers cannot be imported ({exc}); reinstall it with "
-            "`pip install sentence-transformers`"
-        ) from None
-    quiet_loading()
-    try:
-        model = CrossEncoder(str(path), device="cpu", max_length=settings.embedding_max_tokens)
+        model = st.CrossEncoder(str(path), device="cpu", max_length=settings.embedding_max_tokens)
     except Exception as exc:  # any loader failure becomes one readable line
-        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise ModelError(
-            f"reranker model {wanted!r} failed to load ({detail}); check the folder holds a "
-            "cross-encoder (config.json, weights, tokenizer) or unset READER_RERANKER_MODEL"
+            f"reranker model {wanted!r} failed to load ({first_line(exc)}); check the folder "
+            "holds a cross-encoder (config.json, weights, tokenizer) or unset "
+            "READER_RERANKER_MODEL"
         ) from None
     return CrossEncoderReranker(model, str(path.resolve()), settings.embedding_batch_size)

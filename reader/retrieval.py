@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from reader.embeddings import Embedder
 
 
-class ChunkSource(Protocol):
-    """The part of IndexStore retrieval needs."""
+class KeywordSource(Protocol):
+    """The part of IndexStore keyword lookups need (concepts too)."""
 
     def keyword_search(
         self,
@@ -33,6 +33,14 @@ class ChunkSource(Protocol):
         role: SectionRole | None = None,
     ) -> list[tuple[int, float]]: ...
 
+    def chunks(self, ids: Sequence[int]) -> Sequence[StoredChunk]: ...
+
+    def papers(self) -> Sequence[PaperRecord]: ...
+
+
+class ChunkSource(KeywordSource, Protocol):
+    """The part of IndexStore retrieval needs."""
+
     def vector_search(
         self,
         query_vec: np.ndarray,
@@ -40,10 +48,6 @@ class ChunkSource(Protocol):
         paper_ids: frozenset[str] | None = None,
         role: SectionRole | None = None,
     ) -> list[tuple[int, float]]: ...
-
-    def chunks(self, ids: Sequence[int]) -> Sequence[StoredChunk]: ...
-
-    def papers(self) -> Sequence[PaperRecord]: ...
 
     def iter_chunks(self, paper_id: str | None = None) -> Iterator[StoredChunk]: ...
 

@@ -97,6 +97,7 @@ class SentenceSpan:
     start: int
     end: int
     text: str
+    paragraph: int = 0  # which paragraph of the source (blank-line separated) it is in
 
 
 def _is_abbreviation(head: str) -> bool:
@@ -123,8 +124,7 @@ def split_sentences(text: str) -> list[SentenceSpan]:
     abbreviation ("e.g.", "et al.", "Fig. 2"), an initial, or a number ("3.5").
     """
     spans: list[SentenceSpan] = []
-    for para in _paragraphs(text):
-        p_start, p_end = para
+    for number, (p_start, p_end) in enumerate(_paragraphs(text)):
         start = p_start
         for match in _BOUNDARY.finditer(text, p_start, p_end):
             cut = match.end()
@@ -135,9 +135,9 @@ def split_sentences(text: str) -> list[SentenceSpan]:
             punct_at = match.start()
             if text[punct_at] == "." and _is_abbreviation(text[start : punct_at + 1]):
                 continue
-            _append(spans, text, start, match.start() + len(match.group().rstrip()))
+            _append(spans, text, start, match.start() + len(match.group().rstrip()), number)
             start = cut
-        _append(spans, text, start, p_end)
+        _append(spans, text, start, p_end, number)
     return spans
 
 
@@ -151,13 +151,13 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _append(spans: list[SentenceSpan], text: str, start: int, end: int) -> None:
+def _append(spans: list[SentenceSpan], text: str, start: int, end: int, paragraph: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        spans.append(SentenceSpan(start, end, _collapse(text[start:end])))
+        spans.append(SentenceSpan(start, end, _collapse(text[start:end]), paragraph))
 
 
 def sentences(text: str) -> list[str]:

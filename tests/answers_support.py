@@ -10,8 +10,12 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from reader.answers import Answerer
 from reader.models import Chunk, PaperRecord, SectionRole, StoredChunk
 from reader.query import STOP_WORDS
+from reader.rerank import Reranker
+from reader.retrieval import Retriever
+from reader.settings import Settings
 
 
 class HashEmbedder:
@@ -104,3 +108,40 @@ def chunk(
     page: int = 1,
 ) -> Chunk:
     return Chunk(paper_id, number, title, role, page, ordinal, text)
+
+
+TITLES = {"1706.03762": "Attention Is All You Need", "1810.04805": "BERT: Pre-training"}
+SHORT = {"1706.03762": "Transformer", "1810.04805": "BERT"}
+
+
+def sample_answerer(reranker: Reranker | None = None, **settings: object) -> Answerer:
+    """An answerer over two passages (Transformer §3.2.1, BERT §3.1) and a caption."""
+    chunks = [
+        chunk(
+            "1706.03762",
+            0,
+            "We suspect that for large values of dk, the dot products grow large in magnitude, "
+            "pushing the softmax function into regions where it has extremely small gradients. "
+            "To counteract this effect, we scale the dot products by one over the square root "
+            "of dk. Additive attention uses a feed-forward network.",
+            "3.2.1",
+            "Scaled Dot-Product Attention",
+            SectionRole.METHOD,
+            4,
+        ),
+        chunk(
+            "1810.04805",
+            1,
+            "In all of our experiments, we mask 15% of all WordPiece tokens in each sequence at "
+            "random. We use a gelu activation rather than the standard relu.",
+            "3.1",
+            "Pre-training BERT",
+            SectionRole.METHOD,
+            4,
+        ),
+        chunk("1810.04805", 2, "Figure 2: BERT input representation with token embeddings."),
+    ]
+    embedder = HashEmbedder()
+    s = Settings().replace(**settings)
+    store = MemoryStore(chunks, TITLES, embedder)
+    return Answerer(Retriever(store, embedder, s), embedder, s, SHORT, reranker)

@@ -5,51 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answers_support import HashEmbedder, MemoryStore, chunk
+from answers_support import SHORT, TITLES, HashEmbedder, MemoryStore, chunk, sample_answerer
 
 from reader.answers import NOT_FOUND, Answerer, citation_label, clip
 from reader.models import Hit, SectionRole
 from reader.retrieval import Retriever
 from reader.settings import Settings
 
-TITLES = {"1706.03762": "Attention Is All You Need", "1810.04805": "BERT: Pre-training"}
-SHORT = {"1706.03762": "Transformer", "1810.04805": "BERT"}
-
-
-def answerer(**settings: object) -> Answerer:
-    chunks = [
-        chunk(
-            "1706.03762",
-            0,
-            "We suspect that for large values of dk, the dot products grow large in magnitude, "
-            "pushing the softmax function into regions where it has extremely small gradients. "
-            "To counteract this effect, we scale the dot products by one over the square root "
-            "of dk. Additive attention uses a feed-forward network.",
-            "3.2.1",
-            "Scaled Dot-Product Attention",
-            SectionRole.METHOD,
-            4,
-        ),
-        chunk(
-            "1810.04805",
-            1,
-            "In all of our experiments, we mask 15% of all WordPiece tokens in each sequence at "
-            "random. We use a gelu activation rather than the standard relu.",
-            "3.1",
-            "Pre-training BERT",
-            SectionRole.METHOD,
-            4,
-        ),
-        chunk("1810.04805", 2, "Figure 2: BERT input representation with token embeddings."),
-    ]
-    embedder = HashEmbedder()
-    s = Settings().replace(**settings)
-    store = MemoryStore(chunks, TITLES, embedder)
-    return Answerer(Retriever(store, embedder, s), embedder, s, SHORT)
-
 
 def test_answer_quotes_a_sentence_with_its_citation() -> None:
-    a = answerer().ask("Which activation does BERT use instead of relu?")
+    a = sample_answerer().ask("Which activation does BERT use instead of relu?")
     assert not a.abstained
     assert "gelu activation" in a.answer
     assert "[BERT §3.1, p.4]" in a.answer
@@ -59,7 +24,9 @@ def test_answer_quotes_a_sentence_with_its_citation() -> None:
 
 
 def test_answer_stays_within_budget_and_has_one_to_three_sentences() -> None:
-    a = answerer(max_answer_chars=200).ask("Why scale the dot products by the square root of dk?")
+    a = sample_answerer(max_answer_chars=200).ask(
+        "Why scale the dot products by the square root of dk?"
+    )
     assert 1 <= len(a.citations) <= 3
     assert sum(len(c.quote) for c in a.citations) <= 200 + len(a.citations)
     assert "dot products" in a.answer
@@ -69,13 +36,13 @@ def test_answer_stays_within_budget_and_has_one_to_three_sentences() -> None:
     "question", ["What is the capital of France?", "How do I bake sourdough at home?"]
 )
 def test_off_topic_questions_abstain_with_nearest_passages(question: str) -> None:
-    a = answerer().ask(question)
+    a = sample_answerer().ask(question)
     assert a.abstained and a.answer == NOT_FOUND and a.citations == ()
     assert isinstance(a.hits, tuple)
 
 
 def test_filters_reach_the_answer() -> None:
-    a = answerer().ask("dot products softmax gradients", paper_ids=frozenset({"1810.04805"}))
+    a = sample_answerer().ask("dot products softmax gradients", paper_ids=frozenset({"1810.04805"}))
     assert all(c.paper_id == "1810.04805" for c in a.citations)
     assert all(h.paper_id == "1810.04805" for h in a.hits)
 
@@ -125,7 +92,7 @@ def test_ask_embeds_the_question_once_and_few_sentences() -> None:
 
 
 def test_why_answer_gives_the_reason_with_its_consequence() -> None:
-    a = answerer().ask("Why are the dot products scaled?")
+    a = sample_answerer().ask("Why are the dot products scaled?")
     assert "extremely small gradients" in a.answer
     assert len(a.answer) <= 400 + len(" [Transformer §3.2.1, p.4]")
 

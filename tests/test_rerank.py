@@ -9,18 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from answers_support import HashEmbedder, MemoryStore, chunk
+from answers_support import sample_answerer
 from test_cli import run_reader
 
-from reader.answers import Answerer
 from reader.errors import ModelError
-from reader.models import SectionRole
 from reader.rerank import CrossEncoderReranker, load_reranker
-from reader.retrieval import Retriever
 from reader.settings import Settings
 
-TITLES = {"1706.03762": "Attention Is All You Need", "1810.04805": "BERT: Pre-training"}
-SHORT = {"1706.03762": "Transformer", "1810.04805": "BERT"}
 QUESTION = "Which activation does BERT use instead of relu?"
 
 
@@ -38,43 +33,13 @@ class PreferringReranker:
         return np.array([float(self.phrase in t) for t in texts], dtype=np.float32)
 
 
-def answerer(reranker: PreferringReranker | None, **settings: object) -> Answerer:
-    chunks = [
-        chunk(
-            "1706.03762",
-            0,
-            "We suspect that for large values of dk, the dot products grow large in magnitude. "
-            "To counteract this effect, we scale the dot products by one over the square root "
-            "of dk, which keeps the activation of the softmax away from flat regions.",
-            "3.2.1",
-            "Scaled Dot-Product Attention",
-            SectionRole.METHOD,
-            4,
-        ),
-        chunk(
-            "1810.04805",
-            1,
-            "In all of our experiments, we mask 15% of all WordPiece tokens in each sequence at "
-            "random. We use a gelu activation rather than the standard relu.",
-            "3.1",
-            "Pre-training BERT",
-            SectionRole.METHOD,
-            4,
-        ),
-    ]
-    embedder = HashEmbedder()
-    s = Settings().replace(**settings)
-    store = MemoryStore(chunks, TITLES, embedder)
-    return Answerer(Retriever(store, embedder, s), embedder, s, SHORT, reranker)
-
-
 def test_without_a_reranker_the_first_stage_answers() -> None:
-    assert "gelu activation" in answerer(None).ask(QUESTION).answer
+    assert "gelu activation" in sample_answerer(None).ask(QUESTION).answer
 
 
 def test_the_reranker_chooses_the_quoted_window() -> None:
     reranker = PreferringReranker("square root")
-    a = answerer(reranker).ask(QUESTION)
+    a = sample_answerer(reranker).ask(QUESTION)
     assert "square root of dk" in a.answer
     assert "gelu" not in a.answer
     assert a.citations[0].paper_id == "1706.03762"
@@ -83,7 +48,7 @@ def test_the_reranker_chooses_the_quoted_window() -> None:
 
 def test_the_reranker_sees_only_the_first_stage_best() -> None:
     reranker = PreferringReranker("square root")
-    a = answerer(reranker, rerank_depth=1).ask(QUESTION)
+    a = sample_answerer(reranker, rerank_depth=1).ask(QUESTION)
     assert [len(texts) for texts in reranker.seen] == [1]
     assert "gelu activation" in a.answer  # the one window it saw was the first stage's best
 
@@ -91,7 +56,7 @@ def test_the_reranker_sees_only_the_first_stage_best() -> None:
 @pytest.mark.parametrize("question", ["What is the capital of France?", "How to bake bread?"])
 def test_the_reranker_never_overrides_abstention(question: str) -> None:
     reranker = PreferringReranker("")  # likes everything
-    a = answerer(reranker).ask(question)
+    a = sample_answerer(reranker).ask(question)
     assert a.abstained
     assert reranker.seen == []
 
