@@ -42,10 +42,10 @@ class Candidates:
 
 def collect(index_dir: Path) -> list[Candidates]:
     from reader import Library
-    from reader.answer_units import KEYWORD_WEIGHT, windows
-    from reader.answers import POOL, Answerer
+    from reader.answers.extractive import POOL, Answerer
+    from reader.answers.retrieval import Retriever
+    from reader.answers.windows import KEYWORD_WEIGHT, windows
     from reader.evaluation import norm
-    from reader.retrieval import Retriever
 
     settings = Settings.from_env(index_dir=index_dir)
     library = Library(settings)
@@ -100,8 +100,8 @@ def run(trials: int = 20000, index_dir: Path | None = None) -> Table:
             )
             Library(settings).ingest()
         cands = collect(index_dir)
-    from reader.answer_units import KEYWORD_WEIGHT
-    from reader.answers import MAX_SHARE
+    from reader.answers.extractive import MAX_SHARE
+    from reader.answers.windows import KEYWORD_WEIGHT
 
     dev = [c for c in cands if c.id.startswith("d")]
     held = [c for c in cands if not c.id.startswith("d")]

@@ -23,9 +23,9 @@ TEXTS_CHILD = r"""
 import json, sys
 from pathlib import Path
 from reader.catalog import load_reading_list
-from reader.chunking import chunk_sections
-from reader.ingest import embedding_text
-from reader.pdf import extract_paper
+from reader.ingest.chunking import chunk_sections
+from reader.ingest.pipeline import embedding_text
+from reader.pdf.extract import extract_paper
 from reader.settings import Settings
 
 corpus, pdf_dir, count, out = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -44,7 +44,7 @@ import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
 import numpy as np
-from reader.embeddings import load_embedder
+from reader.embeddings.loader import load_embedder
 from reader.settings import Settings
 imported = time.perf_counter()
 texts_file, backend, models, out = sys.argv[1:5]

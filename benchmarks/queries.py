@@ -133,7 +133,8 @@ def _measure(
                 [
                     sys.executable,
                     "-c",
-                    "from reader.embeddings import load_embedder; from reader import Settings; "
+                    "from reader.embeddings.loader import load_embedder; "
+                    "from reader import Settings; "
                     f"load_embedder(Settings.from_env(index_dir=__import__('pathlib').Path({str(index_dir)!r})))",
                 ],
                 env,

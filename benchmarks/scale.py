@@ -44,7 +44,7 @@ def clustered(n: int, seed: int, centres: np.ndarray) -> np.ndarray:
 
 
 def vector_rows(sizes: list[int]) -> list[tuple[str, ...]]:
-    from reader.vectorindex import VectorIndex, kind_for
+    from reader.store.faiss_index import VectorIndex, kind_for
 
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(TOPICS, DIM)).astype(np.float32)
@@ -109,9 +109,9 @@ def passages(n: int, words: list[str], weights: list[int]) -> Iterator[str]:
 
 
 def keyword_rows(sizes: list[int]) -> list[tuple[str, ...]]:
-    from reader.query import fts_expression, normalize_query
     from reader.settings import Settings
-    from reader.store import IndexStore
+    from reader.store.index_store import IndexStore
+    from reader.text.query import fts_expression, normalize_query
 
     words, weights = corpus_words()
     questions = [q["question"] for q in yaml.safe_load((GOLD / "questions-dev.yaml").read_text())]

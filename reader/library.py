@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import CatalogError, PaperNotFoundError, QueryError
-from reader.ingest import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
+from reader.ingest.pipeline import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
 from reader.models import (
     Answer,
     ConceptResult,
@@ -30,13 +30,13 @@ from reader.models import (
 from reader.settings import Settings
 
 if TYPE_CHECKING:
-    from reader.answers import Answerer
-    from reader.concepts import ConceptFinder
-    from reader.embeddings import Embedder
+    from reader.answers.extractive import Answerer
+    from reader.answers.retrieval import Retriever
+    from reader.concepts.lookup import ConceptFinder
+    from reader.embeddings.base import Embedder
     from reader.evaluation import EvalReport
-    from reader.ingest_job import IngestJob
-    from reader.retrieval import Retriever
-    from reader.store import IndexStore
+    from reader.ingest.job import IngestJob
+    from reader.store.index_store import IndexStore
 
 INGEST_LOCK_WAIT_SECONDS = 5.0
 
@@ -80,7 +80,7 @@ class Library:
     def store(self) -> IndexStore:
         with self._lock:
             if self._store is None:
-                from reader.store import IndexStore
+                from reader.store.index_store import IndexStore
 
                 self._store = IndexStore.open(self.settings)
             return self._store
@@ -89,13 +89,13 @@ class Library:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                from reader.embeddings import load_embedder
+                from reader.embeddings.loader import load_embedder
 
                 self._embedder = load_embedder(self.settings)
             return self._embedder
 
     def has_index(self) -> bool:
-        from reader.store import IndexStore
+        from reader.store.index_store import IndexStore
 
         return IndexStore.exists(self.settings)
 
@@ -121,9 +121,9 @@ class Library:
         progress: IngestProgress | None = None,
     ) -> IngestReport:
         """Fetch, extract, chunk, embed and store every paper of a reading list (or `only` some)."""
-        from reader.fetch import PaperFetcher
-        from reader.pdf import extract_paper
-        from reader.store import IndexStore
+        from reader.fetch.arxiv_client import PaperFetcher
+        from reader.pdf.extract import extract_paper
+        from reader.store.index_store import IndexStore
 
         reading_list = self.reading_list(papers_file)
         entries = list(reading_list.papers)
@@ -162,7 +162,7 @@ class Library:
     def start_ingest(self, only: Sequence[str] = ()) -> IngestJob:
         """Ingest on a background thread and return at once, so an app stays usable meanwhile.
         While one runs, that one is returned instead of starting another."""
-        from reader.ingest_job import IngestJob
+        from reader.ingest.job import IngestJob
 
         with self._lock:
             if self._job is not None and self._job.state().running:
@@ -238,15 +238,15 @@ class Library:
 
     @cached_property
     def _retriever(self) -> Retriever:
-        from reader.retrieval import Retriever
+        from reader.answers.retrieval import Retriever
 
         self._check_model()
         return Retriever(self.store, self.embedder, self.settings)
 
     @cached_property
     def _answerer(self) -> Answerer:
-        from reader.answers import Answerer
-        from reader.rerank import load_reranker
+        from reader.answers.extractive import Answerer
+        from reader.answers.rerank import load_reranker
 
         short_names = {p.id: p.short_name for p in self.store.papers()}
         reranker = load_reranker(self.settings)
@@ -254,8 +254,8 @@ class Library:
 
     @cached_property
     def _concepts(self) -> ConceptFinder:
-        from reader.concepts import ConceptFinder
-        from reader.glossary import load_glossary
+        from reader.concepts.glossary import load_glossary
+        from reader.concepts.lookup import ConceptFinder
 
         return ConceptFinder(
             self.store, self.settings, load_glossary(), self._reading_list_or_none()
@@ -274,7 +274,7 @@ class Library:
 
     def _require_words(self, text: str) -> None:
         # Checked before the model loads, so a typo costs nothing.
-        from reader.query import normalize_query
+        from reader.text.query import normalize_query
 
         if not normalize_query(text, self.settings.max_query_chars).has_words:
             raise QueryError("the query is empty: type some words to search for")
@@ -376,7 +376,7 @@ class Library:
 
     def warm_up(self) -> None:
         """Open the index and load the model now, so the first question is answered at once."""
-        from reader.embeddings import load_embedder
+        from reader.embeddings.loader import load_embedder
 
         if not self.has_index():
             return

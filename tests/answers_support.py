@@ -10,12 +10,12 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from reader.answers import Answerer
+from reader.answers.extractive import Answerer
+from reader.answers.rerank import Reranker
+from reader.answers.retrieval import Retriever
 from reader.models import Chunk, PaperRecord, SectionRole, StoredChunk
-from reader.query import STOP_WORDS
-from reader.rerank import Reranker
-from reader.retrieval import Retriever
 from reader.settings import Settings
+from reader.text.query import STOP_WORDS
 
 
 class HashEmbedder:

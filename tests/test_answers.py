@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from answers_support import SHORT, TITLES, HashEmbedder, MemoryStore, chunk, sample_answerer
 
-from reader.answers import NOT_FOUND, Answerer, citation_label, clip
+from reader.answers.extractive import NOT_FOUND, Answerer, citation_label, clip
+from reader.answers.retrieval import Retriever
 from reader.models import Hit, SectionRole
-from reader.retrieval import Retriever
 from reader.settings import Settings
 
 

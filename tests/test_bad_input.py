@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from reader.catalog import load_reading_list
 from reader.errors import CatalogError, QueryError
 from reader.library import Library
-from reader.query import normalize_query, normalize_text
 from reader.settings import Settings
+from reader.text.query import normalize_query, normalize_text
 
 PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 SMALL = "2003.04297"  # 3 pages

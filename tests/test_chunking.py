@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reader.chunking import chunk_sections, normalise, sentence_spans
+from reader.ingest.chunking import chunk_sections, normalise, sentence_spans
 from reader.models import PageMark, Section, SectionRole
 from reader.settings import Settings
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from answers_support import HashEmbedder, MemoryStore, chunk
 
-from reader.acronyms import best_expansion, find_acronym, find_expansions, match_long_form
-from reader.concepts import ConceptFinder
+from reader.concepts.acronyms import best_expansion, find_acronym, find_expansions, match_long_form
+from reader.concepts.glossary import load_glossary
+from reader.concepts.lookup import ConceptFinder
 from reader.errors import QueryError
-from reader.glossary import load_glossary
 from reader.models import PaperEntry, ReadingList, SectionRole
 from reader.settings import Settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader.embeddings import Embedder, load_embedder
+from reader.embeddings.loader import Embedder, load_embedder
 from reader.errors import ModelError
 from reader.settings import Settings
 
@@ -69,10 +69,10 @@ PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 
 @pytest.mark.skipif(not (PAPERS / "1706.03762.pdf").exists(), reason="test papers absent")
 def test_real_paper_chunked_embedded_stored_and_found(embedder: Embedder, tmp_path: Path) -> None:
-    from reader.chunking import chunk_sections
+    from reader.ingest.chunking import chunk_sections
     from reader.models import PaperRecord
-    from reader.pdf import extract_paper
-    from reader.store import IndexStore
+    from reader.pdf.extract import extract_paper
+    from reader.store.index_store import IndexStore
 
     settings = Settings(index_dir=tmp_path / "index")
     paper = extract_paper(PAPERS / "1706.03762.pdf", settings)

@@ -12,7 +12,7 @@ import pytest
 from arxiv_server import ArxivServer, Fault, tiny_pdf
 
 from reader.errors import FetchError
-from reader.fetch import PaperFetcher, local_pdf_for
+from reader.fetch.arxiv_client import PaperFetcher, local_pdf_for
 from reader.models import PaperEntry
 from reader.settings import Settings
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.concepts.glossary import load_glossary
 from reader.errors import CatalogError
-from reader.glossary import load_glossary
 
 STUDY_PLAN = [
     "einsum",

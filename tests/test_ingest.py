@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader import Library, Settings
-from reader.ingest import short_name_for
+from reader.ingest.pipeline import short_name_for
 from reader.models import PaperEntry
 
 BROKEN = b"%PDF-1.7\n" + b"\x00garbage" * 200 + b"\n%%EOF\n"

@@ -9,8 +9,8 @@ import pytest
 
 from reader import Library, Settings
 from reader.errors import FetchError
-from reader.ingest import IngestProgress
-from reader.ingest_job import IngestJob
+from reader.ingest.job import IngestJob
+from reader.ingest.pipeline import IngestProgress
 from reader.models import IngestReport
 
 PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"

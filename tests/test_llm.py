@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from answers_support import HashEmbedder, MemoryStore, chunk
 
-from reader.answers import Answerer
+from reader.answers.extractive import Answerer
+from reader.answers.llm import chat_url, check_citations, generate_answer
+from reader.answers.retrieval import Retriever
 from reader.errors import LLMError
-from reader.llm import chat_url, check_citations, generate_answer
 from reader.models import Hit, SectionRole
-from reader.retrieval import Retriever
 from reader.settings import Settings
 
 

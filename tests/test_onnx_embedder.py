@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader.embeddings import load_embedder
+from reader.embeddings.loader import load_embedder
 from reader.errors import ModelError
 from reader.settings import Settings
 
@@ -80,7 +80,7 @@ def test_a_new_process_loads_the_export_without_torch(models: Path) -> None:
     stamp = {p.name: p.stat().st_mtime_ns for p in models.iterdir()}
     code = (
         "import json, sys, time; from pathlib import Path; t = time.perf_counter();"
-        "from reader.embeddings import load_embedder; from reader.settings import Settings;"
+        "from reader.embeddings.loader import load_embedder; from reader.settings import Settings;"
         f"e = load_embedder(Settings(model_cache_dir=Path({str(models)!r}),"
         " embedding_backend='onnx'));"
         "e.embed(['attention']);"

@@ -25,7 +25,7 @@ from pdf_factory import (
 
 from reader.errors import PdfError
 from reader.models import ExtractedPaper, SectionRole
-from reader.pdf import check_pdf_bytes, extract_paper
+from reader.pdf.extract import check_pdf_bytes, extract_paper
 from reader.settings import Settings
 
 PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.query import compact, fts_expression, normalize_query, term_pattern
+from reader.text.query import compact, fts_expression, normalize_query, term_pattern
 
 
 def expr(text: str) -> str | None:

@@ -12,8 +12,8 @@ import pytest
 from answers_support import sample_answerer
 from test_cli import run_reader
 
+from reader.answers.rerank import CrossEncoderReranker, load_reranker
 from reader.errors import ModelError
-from reader.rerank import CrossEncoderReranker, load_reranker
 from reader.settings import Settings
 
 QUESTION = "Which activation does BERT use instead of relu?"

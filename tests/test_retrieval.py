@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from answers_support import HashEmbedder, MemoryStore, chunk
 
+from reader.answers.retrieval import Retriever, paper_name_keys, rrf_fuse
 from reader.errors import QueryError
 from reader.models import SectionRole
-from reader.retrieval import Retriever, paper_name_keys, rrf_fuse
 from reader.settings import Settings
 
 TITLES = {

@@ -22,7 +22,7 @@ import pytest
 from ingest_output import outcome_lines
 from pdf_factory import make_encrypted, make_many_pages, make_span_flood
 
-from reader.pdf import extract_paper
+from reader.pdf.extract import extract_paper
 from reader.settings import Settings
 
 PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"

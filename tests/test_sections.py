@@ -14,11 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.headings import detect_headings, parse_heading
-from reader.layout import Line
 from reader.models import ExtractedPaper, Section, SectionRole
-from reader.pdf import extract_paper
-from reader.sections import assign_roles, role_of_title
+from reader.pdf.extract import extract_paper
+from reader.pdf.headings import detect_headings, parse_heading
+from reader.pdf.layout import Line
+from reader.pdf.sections import assign_roles, role_of_title
 from reader.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sentences import is_prose, sentences, split_sentences
+from reader.text.sentences import is_prose, sentences, split_sentences
 
 
 def test_abbreviations_citations_and_figures_do_not_end_sentences() -> None:

@@ -25,7 +25,7 @@ from reader.errors import (
 )
 from reader.models import Chunk, PageMark, PaperRecord, Section, SectionRole
 from reader.settings import Settings
-from reader.store import LIBRARY, PROGRESS, VECTORS, IndexStore
+from reader.store.index_store import LIBRARY, PROGRESS, VECTORS, IndexStore
 
 DIM = 16
 ROLES = (SectionRole.INTRODUCTION, SectionRole.METHOD, SectionRole.EXPERIMENTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.textclean import clean_line, clean_text, normalize_for_match, wrap_join
+from reader.pdf.textclean import clean_line, clean_text, normalize_for_match, wrap_join
 
 
 def test_ligatures_are_expanded() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reader.vectorindex import VectorIndex, VectorIndexError, build, deserialize, serialize
+from reader.store.faiss_index import VectorIndex, VectorIndexError, build, deserialize, serialize
 
 
 def unit_rows(n: int, dim: int, seed: int = 0) -> np.ndarray:

@@ -55,7 +55,7 @@ class OnnxEmbedder:
         self._batch_size = max(1, batch_size)
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        from reader.embeddings import normalise_rows
+        from reader.embeddings.base import normalise_rows
 
         rows = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
@@ -175,7 +175,7 @@ def export_onnx(model_dir: Path, target: Path) -> None:
             mean = (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
-    from reader.embeddings import quiet_loading
+    from reader.embeddings.base import quiet_loading
 
     quiet_loading()
     try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.errors import CatalogError
 from reader.models import GlossaryEntry
-from reader.query import compact
+from reader.text.query import compact
 
 DEFAULT_PATH = Path(__file__).with_name("glossary.yaml")
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reader.embeddings.base import (
+    Embedder,
+    normalise_rows,
+    offline_hub,
+    sentence_transformers_module,
+)
 from reader.errors import ModelError, first_line
 from reader.settings import BUNDLED_MODEL, Settings
 
@@ -16,15 +21,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
-
-
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 rows; `name` identifies model and backend."""
-
-    name: str
-    dim: int
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
 
 
 class SentenceTransformerEmbedder:
@@ -58,13 +54,6 @@ class SentenceTransformerEmbedder:
         return normalise_rows(rows)
 
 
-def normalise_rows(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Scale each row to unit length (zero rows stay zero) so inner product is cosine."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
-
-
 def load_embedder(settings: Settings) -> Embedder:
     """Load the configured model on CPU; a `ModelError` names what is missing and the fix."""
     backend = settings.embedding_backend.strip().lower()
@@ -81,32 +70,11 @@ def load_embedder(settings: Settings) -> Embedder:
                 "point READER_EMBEDDING_MODEL at one or set READER_EMBEDDING_BACKEND=torch"
             )
         if not settings.allow_download:
-            _offline()
-        from reader.onnx_embedder import load_onnx_embedder
+            offline_hub()
+        from reader.embeddings.onnx_backend import load_onnx_embedder
 
         return load_onnx_embedder(settings, Path(source), label)
     return _load_sentence_transformer(settings, source, label)
-
-
-def _offline() -> None:
-    # Before the import: huggingface_hub reads these once, at import time.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
-
-def sentence_transformers_module(settings: Settings) -> Any:
-    """sentence-transformers, imported without hub access unless allowed, loading quietly."""
-    if not settings.allow_download:
-        _offline()
-    try:
-        import sentence_transformers
-    except ImportError as exc:
-        raise ModelError(
-            f"sentence-transformers cannot be imported ({exc}); reinstall it with "
-            "`pip install sentence-transformers`"
-        ) from None
-    quiet_loading()
-    return sentence_transformers
 
 
 def _load_sentence_transformer(settings: Settings, source: str, label: str) -> Embedder:
@@ -129,17 +97,6 @@ def _load_sentence_transformer(settings: Settings, source: str, label: str) -> E
         torch.set_num_threads(settings.embedding_threads)
     name = f"{label}|torch|max{settings.embedding_max_tokens}"
     return SentenceTransformerEmbedder(model, name, settings.embedding_batch_size)
-
-
-def quiet_loading() -> None:
-    """Hide the weight-loading progress bar: it would clutter every CLI command's stderr."""
-    try:
-        from transformers.utils import logging as hf_logging
-
-        disable: Any = hf_logging.disable_progress_bar
-        disable()
-    except (ImportError, AttributeError):
-        pass
 
 
 def _resolve_model(settings: Settings) -> tuple[str, str]:

@@ -8,15 +8,19 @@ import functools
 import os
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, Protocol, overload
 
 from reader.errors import IndexLockedError
 from reader.settings import Settings
 
-if TYPE_CHECKING:
-    from reader.store import IndexStore
-
 LOCK = "ingest.lock"
+
+
+class HasSettings(Protocol):
+    """Whatever carries the settings of one index directory (the store)."""
+
+    @property
+    def settings(self) -> Settings: ...
 
 
 @contextlib.contextmanager
@@ -60,7 +64,7 @@ class IngestLockAccess:
     ) -> Callable[[Settings, float], contextlib.AbstractContextManager[None]]: ...
     @overload
     def __get__(
-        self, obj: IndexStore, owner: type[Any]
+        self, obj: HasSettings, owner: type[Any]
     ) -> Callable[[float], contextlib.AbstractContextManager[None]]: ...
-    def __get__(self, obj: IndexStore | None, owner: type[Any]) -> Any:
+    def __get__(self, obj: HasSettings | None, owner: type[Any]) -> Any:
         return ingest_lock if obj is None else functools.partial(ingest_lock, obj.settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.headings import heading_style, parse_heading
-from reader.layout import Line
+from reader.pdf.headings import heading_style, parse_heading
+from reader.pdf.layout import Line
 
 _SENTENCE_END = re.compile(r"[.!?:;)\]]['\"”’]?$")
 MAX_LABEL_WORDS = 4  # figure labels and table cells are short; prose lines are not

@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.headings import Heading
-from reader.layout import Line
 from reader.models import PageMark, Section, SectionRole
-from reader.textclean import clean_line, hyphenated_forms, words_of, wrap_join
+from reader.pdf.headings import Heading
+from reader.pdf.layout import Line
+from reader.pdf.textclean import clean_line, hyphenated_forms, words_of, wrap_join
 
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%+\-−–×x()/\[\]]*$")
 _LIST_MARK = re.compile(r"^(\[\d+\]|[•·▪◦∗*–-]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")

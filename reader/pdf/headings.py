@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.layout import Line
-from reader.textclean import clean_line
+from reader.pdf.layout import Line
+from reader.pdf.textclean import clean_line
 
 _ARABIC = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.(?!\d))?\s*(?P<title>.*)$")
 _LETTER = re.compile(

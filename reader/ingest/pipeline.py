@@ -26,8 +26,8 @@ from reader.models import (
 from reader.settings import Settings
 
 if TYPE_CHECKING:
-    from reader.embeddings import Embedder
-    from reader.store import IndexStore
+    from reader.embeddings.base import Embedder
+    from reader.store.index_store import IndexStore
 
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
 PIPELINE_VERSION = "3"  # 2: passages keep paragraph breaks; 3: footnote marks dropped
@@ -193,7 +193,7 @@ class IngestRun:
         self, entry: PaperEntry, paper: FetchedPaper, extracted: ExtractedPaper
     ) -> PaperOutcome:
         """Chunk, embed and write one paper (one transaction)."""
-        from reader.chunking import chunk_sections
+        from reader.ingest.chunking import chunk_sections
 
         started = time.perf_counter()
         chunks = chunk_sections(entry.id, extracted.sections, self.settings)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader import schema
 from reader.errors import (
     IndexLockedError,
     IndexMissingError,
@@ -28,15 +27,16 @@ from reader.errors import (
 )
 from reader.models import Chunk, PaperRecord, ReadingProgress, Section, SectionRole, StoredChunk
 from reader.settings import Settings
-from reader.store_lock import IngestLockAccess
-from reader.store_progress import ProgressDB
-from reader.store_vectors import VectorCache, index_from_rows, remove_stale_temp_files
+from reader.store import schema
+from reader.store.lock import IngestLockAccess
+from reader.store.progress import ProgressDB
+from reader.store.vectors import VectorCache, index_from_rows, remove_stale_temp_files
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from reader.embeddings import Embedder
-    from reader.vectorindex import VectorIndex
+    from reader.embeddings.base import Embedder
+    from reader.store.faiss_index import VectorIndex
 
 LIBRARY = "library.sqlite"
 VECTORS = "vectors.faiss"

@@ -7,10 +7,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from reader.acronyms import best_expansion, find_acronym, find_expansions, looks_like_acronym
-from reader.definitions import definition_candidates
+from reader.answers.retrieval import KeywordSource, section_label
+from reader.concepts.acronyms import (
+    best_expansion,
+    find_acronym,
+    find_expansions,
+    looks_like_acronym,
+)
+from reader.concepts.glossary import Glossary
 from reader.errors import QueryError
-from reader.glossary import Glossary
 from reader.models import (
     ConceptResult,
     Definition,
@@ -21,9 +26,9 @@ from reader.models import (
     ReadingListRef,
     StoredChunk,
 )
-from reader.query import CAMEL, compact, normalize_query, normalize_text, term_pattern
-from reader.retrieval import KeywordSource, section_label
 from reader.settings import Settings
+from reader.text.definitions import definition_candidates
+from reader.text.query import CAMEL, compact, normalize_query, normalize_text, term_pattern
 
 MAX_SCAN = 5000  # passages scanned per lookup; counts of a very common word stop there
 MAX_DEFINITIONS = 5

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader import schema
+from reader.store import schema
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from reader.vectorindex import VectorIndex
+    from reader.store.faiss_index import VectorIndex
 
 
 class VectorCache:
@@ -64,7 +64,7 @@ class VectorCache:
             self.index, self.generation = None, -1  # reload lazily from SQLite
             return
         if self.index is None:  # the first vectors of an empty library
-            from reader.vectorindex import VectorIndex
+            from reader.store.faiss_index import VectorIndex
 
             self.index = VectorIndex.empty(rows.shape[1])
         self.index.remove(old_ids)
@@ -99,7 +99,7 @@ def remove_stale_temp_files(path: Path, older_than_seconds: float = 60.0) -> Non
 
 def read_vectors_file(path: Path, stamp: str) -> VectorIndex | None:
     """The index in `path` if it was built from the library state `stamp`, else None."""
-    from reader.vectorindex import VectorIndexError, unpack_stamped
+    from reader.store.faiss_index import VectorIndexError, unpack_stamped
 
     try:
         found, index = unpack_stamped(path.read_bytes())
@@ -110,7 +110,7 @@ def read_vectors_file(path: Path, stamp: str) -> VectorIndex | None:
 
 def write_vectors_file(path: Path, index: VectorIndex, stamp: str) -> None:
     """Write to a temp file, fsync, then rename: readers see the old file or the new one."""
-    from reader.vectorindex import pack_stamped
+    from reader.store.faiss_index import pack_stamped
 
     data = pack_stamped(index, stamp)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -132,7 +132,7 @@ def index_from_rows(rows: Sequence[tuple[int, bytes]], dim: int | None) -> Vecto
 
     Raises ValueError when the blobs are not equal-sized float32 vectors.
     """
-    from reader.vectorindex import VectorIndex
+    from reader.store.faiss_index import VectorIndex
 
     if not rows:
         return VectorIndex.empty(dim) if dim else None

@@ -57,7 +57,7 @@ def load_reranker(settings: Settings) -> Reranker | None:
             f"reranker model {wanted!r} is not a folder; point READER_RERANKER_MODEL at a local "
             "cross-encoder folder or unset it"
         )
-    from reader.embeddings import sentence_transformers_module
+    from reader.embeddings.base import sentence_transformers_module
 
     st = sentence_transformers_module(settings)
     try:

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from reader.models import Definition, SectionRole, StoredChunk
-from reader.query import term_pattern
-from reader.sentences import SentenceSpan, is_prose, split_sentences
+from reader.text.query import term_pattern
+from reader.text.sentences import SentenceSpan, is_prose, split_sentences
 
 T = "\u27e8T\u27e9"  # placeholder the term's surface forms are replaced with
 _T = re.escape(T)

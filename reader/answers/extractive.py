@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.answer_units import Question, Window, answer_type_cue, windows
-from reader.definitions import defined_term
+from reader.answers.retrieval import Retriever, match_stems
+from reader.answers.windows import Question, Window, answer_type_cue, windows
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit, SectionRole
-from reader.retrieval import Retriever, match_stems
 from reader.settings import Settings
+from reader.text.definitions import defined_term
 
 if TYPE_CHECKING:
-    from reader.embeddings import Embedder
-    from reader.rerank import Reranker
+    from reader.answers.rerank import Reranker
+    from reader.embeddings.base import Embedder
 
 NOT_FOUND = "Not found in your library."
 
@@ -166,7 +166,7 @@ class Answerer:
         return chosen
 
     def _generative(self, question: str, hits: Sequence[Hit], fallback: Answer) -> Answer:
-        from reader.llm import generate_answer
+        from reader.answers.llm import generate_answer
 
         labels = [citation_label(h, self.short_names) for h in hits]
         try:

@@ -8,8 +8,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from reader import schema
 from reader.models import ReadingProgress
+from reader.store import schema
 
 _COLUMNS = frozenset({"read", "note"})
 

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import PdfError
-from reader.flow import defer_asides
-from reader.headings import Heading, body_size, detect_headings
-from reader.layout import Line, PageText, page_lines, strip_furniture
 from reader.models import ExtractedPaper, Section, SectionRole
-from reader.outline import OutlineEntry, outline_headings
-from reader.sections import build_sections, render
+from reader.pdf.flow import defer_asides
+from reader.pdf.headings import Heading, body_size, detect_headings
+from reader.pdf.layout import Line, PageText, page_lines, strip_furniture
+from reader.pdf.outline import OutlineEntry, outline_headings
+from reader.pdf.sections import build_sections, render
+from reader.pdf.textclean import clean_line
 from reader.settings import Settings
-from reader.textclean import clean_line
 
 MIN_TEXT_CHARS = 200  # fewer visible characters than this in the whole file: no text layer
 _HEAD_BYTES = 1024

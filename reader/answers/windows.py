@@ -7,10 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reader.definitions import defines
+from reader.answers.retrieval import match_stems
 from reader.models import Hit, SectionRole
-from reader.retrieval import match_stems
-from reader.sentences import SentenceSpan, is_prose, split_sentences
+from reader.text.definitions import defines
+from reader.text.sentences import SentenceSpan, is_prose, split_sentences
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
 MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.headings import Heading, parse_heading
-from reader.layout import Line
-from reader.textclean import normalize_for_match
+from reader.pdf.headings import Heading, parse_heading
+from reader.pdf.layout import Line
+from reader.pdf.textclean import normalize_for_match
 
 _NUMBERED = re.compile(r"^\s*((?:\d{1,2}(?:\.\d{1,2}){0,3})|[A-H](?:\.\d{1,2}){0,3})\.?\s+(.+)$")
 OutlineEntry = tuple[int, str, int]  # (level, title, 1-based page)

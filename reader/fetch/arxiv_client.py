@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.catalog import safe_file_stem, validate_arxiv_id
 from reader.errors import CatalogError, FetchError
-from reader.http import (
+from reader.fetch.http import (
     PermanentError,
     RateLimiter,
     TransientError,

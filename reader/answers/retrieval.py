@@ -9,17 +9,17 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
-from reader.definitions import defined_term, defines
 from reader.errors import QueryError
 from reader.models import Hit, PaperRecord, SectionRole, StoredChunk
-from reader.query import STOP_WORDS, NormalizedQuery, fts_expression, normalize_query
-from reader.sentences import split_sentences
 from reader.settings import Settings
+from reader.text.definitions import defined_term, defines
+from reader.text.query import STOP_WORDS, NormalizedQuery, fts_expression, normalize_query
+from reader.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from reader.embeddings import Embedder
+    from reader.embeddings.base import Embedder
 
 
 class KeywordSource(Protocol):

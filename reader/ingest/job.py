@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.ingest import IngestProgress
+from reader.ingest.pipeline import IngestProgress
 from reader.models import IngestJobState, IngestReport
 
 log = logging.getLogger(__name__)

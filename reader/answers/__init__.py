@@ -1,0 +1,1 @@
+"""Retrieval and answers: hybrid search, extractive cited answers, optional reranker and LLM."""

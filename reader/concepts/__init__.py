@@ -1,0 +1,1 @@
+"""Concept lookup: occurrences, expansions, definitions and the project's glossary."""

@@ -1,0 +1,1 @@
+"""Sentence embeddings behind the `Embedder` protocol: sentence-transformers and ONNX Runtime."""

@@ -1,0 +1,1 @@
+"""Ingest: papers -> passages -> vectors -> the index, one paper per transaction."""
