@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from repo_paths import PAPERS
 
 from reader import Library, Settings
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 INGESTED = ("1706.03762", "1606.08415", "2003.04297")
 NOT_INGESTED = "2301.12597"  # on the reading list, no PDF here: "not fetched"
 READING_LIST = """\

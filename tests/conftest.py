@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from arxiv_server import ArxivServer
+from repo_paths import CORPUS, PAPERS
 
 from reader.settings import Settings
 
@@ -36,11 +36,6 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/api/query"
-
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "eval" / "corpus.yaml"
-PAPERS = SHARED / "papers"
 
 
 @pytest.fixture(scope="session")

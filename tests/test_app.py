@@ -16,11 +16,11 @@ from app_library import (
     copy_library,
     settings_for,
 )
+from repo_paths import ROOT
 from streamlit.testing.v1 import AppTest
 
 from reader import Library, Section, SectionRole
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 READ, ASK, CONCEPTS = "app_pages/read.py", "app_pages/ask.py", "app_pages/concepts.py"
 TIMEOUT = 120  # the first question may wait for the model to load

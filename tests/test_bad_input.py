@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from repo_paths import PAPERS
 
 from reader.catalog import load_reading_list
 from reader.errors import CatalogError, QueryError
@@ -22,7 +23,6 @@ from reader.library import Library
 from reader.settings import Settings
 from reader.text.query import normalize_query, normalize_text
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 SMALL = "2003.04297"  # 3 pages
 READER = shutil.which("reader", path=str(Path(sys.executable).parent))
 needs_cli = pytest.mark.skipif(READER is None, reason="the reader console script is not installed")

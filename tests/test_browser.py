@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 from app_library import app_environment, build_library, copy_library
+from repo_paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 README_SHOTS = {"read.png", "ask.png"}
 CHROMIUM_ARGS = [

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from repo_paths import ROOT
 
 from reader.catalog import (
     load_reading_list,
@@ -16,7 +17,7 @@ from reader.catalog import (
 )
 from reader.errors import CatalogError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 EVAL_CORPUS = REPO.parent / "shared" / "eval" / "corpus.yaml"
 
 

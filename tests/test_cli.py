@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_paths import ROOT
 
 from reader.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT.parent / "shared" / "eval"
 
 

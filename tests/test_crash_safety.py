@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import PAPERS
 
 from reader.library import Library
 from reader.settings import Settings
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 IDS = ("2003.04297", "1606.08415", "1607.06450")  # 3, 9 and 14 pages
 QUERY = "normalization of the activations during training"
 READER = shutil.which("reader", path=str(Path(sys.executable).parent))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from repo_paths import PAPERS
 
 from reader import PaperNotFoundError, PdfError, Settings
 from reader.render import content_box, find_pdf, render_page
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 LINES = (
     "Layer normalization computes the mean and the variance used for normal-",
     "ization from all of the summed inputs to the neurons in a layer on a",

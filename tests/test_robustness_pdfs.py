@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from ingest_output import outcome_lines
 from pdf_factory import make_encrypted, make_many_pages, make_span_flood
+from repo_paths import PAPERS
 
 from reader.pdf.extract import extract_paper
 from reader.settings import Settings
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 MESSY = PAPERS / "messy"
 READER = shutil.which("reader", path=str(Path(sys.executable).parent))
 pytestmark = [

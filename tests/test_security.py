@@ -18,10 +18,10 @@ from arxiv_server import ArxivServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pdf_factory import PaperSpec, make_paper, standard_items
+from repo_paths import ROOT
 
 from reader.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(
     [*(ROOT / "reader").rglob("*.py"), ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]
 )

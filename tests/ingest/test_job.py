@@ -6,14 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from repo_paths import PAPERS
 
 from reader import Library, Settings
 from reader.errors import FetchError
 from reader.ingest.job import IngestJob
 from reader.ingest.pipeline import IngestProgress
 from reader.models import IngestReport
-
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 
 
 def test_progress_is_readable_while_it_runs_and_the_report_after() -> None:

@@ -22,13 +22,13 @@ from pdf_factory import (
     paragraph,
     standard_items,
 )
+from repo_paths import PAPERS
 
 from reader.errors import PdfError
 from reader.models import ExtractedPaper, SectionRole
 from reader.pdf.extract import check_pdf_bytes, extract_paper
 from reader.settings import Settings
 
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 MESSY = PAPERS / "messy"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from repo_paths import PAPERS
 
 from reader.embeddings.loader import Embedder, load_embedder
 from reader.errors import ModelError
@@ -62,9 +63,6 @@ def test_missing_model_and_unknown_backend_give_model_errors(tmp_path: Path) -> 
         load_embedder(Settings(embedding_backend="tensorflow"))
     with pytest.raises(ModelError, match="failed to load"):
         load_embedder(Settings(embedding_model=str(tmp_path), embedding_backend="torch"))
-
-
-PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
 
 
 @pytest.mark.skipif(not (PAPERS / "1706.03762.pdf").exists(), reason="test papers absent")

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer, Fault, tiny_pdf
+from repo_paths import PAPERS
 
 from reader.errors import FetchError
 from reader.fetch.arxiv_client import PaperFetcher, local_pdf_for
 from reader.models import PaperEntry
 from reader.settings import Settings
 
-SHARED_PAPERS = Path(__file__).resolve().parents[1].parent / "shared" / "papers"
+SHARED_PAPERS = PAPERS
 CLIP = "2103.00020"
 V1 = tiny_pdf("CLIP version one")
 V2 = tiny_pdf("CLIP version two")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import functools
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from repo_paths import PAPERS, SHARED
 
 from reader.models import ExtractedPaper, Section, SectionRole
 from reader.pdf.extract import extract_paper
@@ -21,8 +21,6 @@ from reader.pdf.layout import Line
 from reader.pdf.sections import assign_roles, role_of_title
 from reader.settings import Settings
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-PAPERS = SHARED / "papers"
 GOLD = SHARED / "eval" / "sections-dev.yaml"
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from answers_support import SHORT, TITLES, HashEmbedder, MemoryStore, chunk, sample_answerer
+from repo_paths import EVAL, TEST_DATA
 
 from reader.answers.extractive import NOT_FOUND, Answerer, citation_label, clip
 from reader.answers.retrieval import Retriever
@@ -105,8 +104,8 @@ def test_real_corpus_answer_at_1_floor(corpus_library) -> None:  # type: ignore[
 
     from reader.evaluation import norm
 
-    dev = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "questions-dev.yaml"
-    heldout = Path(__file__).resolve().parent / "data" / "questions-heldout.yaml"
+    dev = EVAL / "questions-dev.yaml"
+    heldout = TEST_DATA / "questions-heldout.yaml"
     if not dev.exists():
         pytest.skip("../shared/eval/questions-dev.yaml is needed")
     for path, floor in ((dev, 8), (heldout, 5)):
