@@ -98,6 +98,18 @@ class Settings:
     app_host: str = _knob("127.0.0.1", "Address the Streamlit app binds to.")
     app_port: int = _knob(8501, "Port of the Streamlit app.")
 
+    def __post_init__(self) -> None:
+        # Paths are coerced once, here: the Python API may pass str or any os.PathLike.
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None or "Path" not in str(f.type):
+                continue
+            if not isinstance(value, str | os.PathLike):
+                raise SettingsError(
+                    f"setting {f.name} must be a path, not {type(value).__name__} ({value!r})"
+                )
+            object.__setattr__(self, f.name, Path(value).expanduser())
+
     @property
     def pdf_cache_dir(self) -> Path:
         return self.cache_dir if self.cache_dir is not None else self.index_dir / "pdfs"
