@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from reader.answers.retrieval import match_stems
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
-from reader.text.sentences import SentenceSpan, is_prose, split_sentences
+from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
 MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters
@@ -65,8 +65,6 @@ _CAPTION = re.compile(
 # A footnote: its number run into the first word ("1Code is available at ..."), or a link.
 _FOOTNOTE = re.compile(r"^\d{1,2}[A-Z][a-z]|https?://|\bwww\.")
 _FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
-# A paragraph opening like this is a caption or a footnote as a whole, every sentence of it.
-_ASIDE_PARAGRAPH = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d+\s*[:.]\s|^\d{1,2}[A-Z][a-z]")
 # A sentence that leans on the one before it ("This allows ...", "If the i-th token is chosen").
 _ANAPHORIC = re.compile(
     r"^(?:It|Its|They|Their|Thus|Hence|Therefore|Moreover|Also|Furthermore|In\s+this\s+case|"
@@ -171,7 +169,7 @@ def _aside_sentences(spans: Sequence[SentenceSpan]) -> list[bool]:
     paragraph_is_aside = False
     for i, span in enumerate(spans):
         if i == 0 or span.paragraph != spans[i - 1].paragraph:
-            paragraph_is_aside = bool(_ASIDE_PARAGRAPH.match(span.text))
+            paragraph_is_aside = opens_aside(span.text)
         aside.append(
             paragraph_is_aside or bool(_CAPTION.search(span.text) or _FOOTNOTE.search(span.text))
         )

@@ -7,21 +7,8 @@ from collections.abc import Sequence
 
 from reader.models import Chunk, Section, SectionRole
 from reader.settings import Settings
+from reader.text.sentences import opens_aside, split_sentences
 
-# Tokens that end with a period without ending a sentence (lower-case, final dot removed).
-_ABBREVIATIONS = frozenset(
-    {
-        "e.g", "i.e", "al", "cf", "vs", "viz", "resp", "approx", "fig", "figs", "eq", "eqs",
-        "eqn", "sec", "secs", "sect", "tab", "tbl", "ref", "refs", "no", "nos", "vol", "pp",
-        "ch", "chap", "app", "appx", "def", "thm", "prop", "lem", "alg", "dr", "mr", "mrs",
-        "ms", "prof", "st", "jr", "inc", "w.r.t", "wrt", "a.k.a", "u.s", "ca", "incl",
-    }
-)  # fmt: skip
-# Terminal punctuation with optional closing quotes/brackets, then whitespace and a sentence
-# start (anything but a lower-case letter); or a blank line, which always ends a paragraph.
-_BOUNDARY = re.compile(r"(?P<end>[.!?][\"'”’)\]]*)\s+(?=[^\sa-z])|\n[ \t]*\n\s*")
-_LAST_WORD = re.compile(r"(\S+)$")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _PARAGRAPH_SEPARATOR = "\n\n"  # between paragraphs inside a passage; elsewhere single spaces
 # Invisible characters PDF text layers leave behind; they would split or glue words in search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -57,58 +44,35 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_INVISIBLE).split())
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of `text`, surrounding whitespace excluded."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end("end") if match.group("end") else match.start()
-        if match.group("end") == "." and _is_abbreviation(text[start : match.start()]):
-            continue
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e)) is not None]
-
-
 def _is_references(section: Section) -> bool:
     return section.role == SectionRole.REFERENCES or (
         section.title.strip().lower() in _SKIPPED_TITLES
     )
 
 
-def _is_abbreviation(head: str) -> bool:
-    match = _LAST_WORD.search(head)
-    if match is None:
-        return False
-    word = match.group(1).lstrip("([\"'“‘").lower()
-    # A lone letter before the dot is an initial ("A. Vaswani") or an enumerator, not an end.
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def _pieces(body: str, max_chars: int) -> list[tuple[int, str, bool]]:
     """Sentences as (start offset, normalised text, starts a paragraph); an over-long one is cut
-    at spaces."""
+    at spaces. A caption or footnote paragraph that fits is one piece: cut in two, its second
+    half would read as prose of the section, with nothing left to say it is a caption."""
     pieces: list[tuple[int, str, bool]] = []
-    previous_end = 0
-    for start, end in sentence_spans(body):
-        text = normalise(body[start:end])
+    paragraph = 0
+    aside = False
+    for span in split_sentences(body):
+        text = normalise(body[span.start : span.end])
         if not text:
             continue
-        new_paragraph = bool(pieces) and bool(_PARAGRAPH_BREAK.search(body, previous_end, start))
-        previous_end = end
-        if len(text) <= max_chars:
-            pieces.append((start, text, new_paragraph))
+        new_paragraph = bool(pieces) and span.paragraph != paragraph
+        if new_paragraph or not pieces:
+            aside = opens_aside(text)
+        elif aside and len(pieces[-1][1]) + 1 + len(text) <= max_chars:
+            at, joined, opens = pieces[-1]
+            pieces[-1] = (at, f"{joined} {text}", opens)
             continue
-        for k, (at, part) in enumerate(_cut_long(body, start, end, max_chars)):
+        paragraph = span.paragraph
+        if len(text) <= max_chars:
+            pieces.append((span.start, text, new_paragraph))
+            continue
+        for k, (at, part) in enumerate(_cut_long(body, span.start, span.end, max_chars)):
             pieces.append((at, part, new_paragraph and k == 0))
     return pieces
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from reader.store.index_store import IndexStore
 
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
-PIPELINE_VERSION = "3"  # 2: passages keep paragraph breaks; 3: footnote marks dropped
+# 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter
+PIPELINE_VERSION = "4"
 
 
 class IngestProgress(Protocol):

@@ -88,6 +88,8 @@ _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _STARTER = re.compile(r"[A-Z0-9\"'“‘(\[ΦΣΔΘΛΠΨΩ]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# A paragraph opening like this is a caption or a footnote as a whole, every sentence of it.
+_ASIDE_OPENING = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d+\s*[:.]\s|^\d{1,2}[A-Z][a-z]")
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,12 @@ def _append(spans: list[SentenceSpan], text: str, start: int, end: int, paragrap
         end -= 1
     if end > start:
         spans.append(SentenceSpan(start, end, _collapse(text[start:end]), paragraph))
+
+
+def opens_aside(sentence: str) -> bool:
+    """True when a paragraph opening with `sentence` is a caption ("Figure 2: ...") or a
+    footnote whose number ran into its first word ("1Code is at ...")."""
+    return bool(_ASIDE_OPENING.match(sentence))
 
 
 def sentences(text: str) -> list[str]:

@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reader.ingest.chunking import chunk_sections, normalise, sentence_spans
+from reader.ingest.chunking import chunk_sections, normalise
 from reader.models import PageMark, Section, SectionRole
 from reader.settings import Settings
+from reader.text.sentences import split_sentences
 
 SETTINGS = Settings()
 
@@ -134,14 +135,16 @@ def test_giant_sentence_is_cut_at_spaces() -> None:
     assert " ".join(c.text for c in chunks) == words
 
 
-def test_sentence_splitter_respects_abbreviations_and_decimals() -> None:
-    text = "We use e.g. Adam (Kingma et al. 2014). Fig. 3 shows 3.5 points! See A. Vaswani."
-    spans = [text[s:e] for s, e in sentence_spans(text)]
-    assert spans == [
-        "We use e.g. Adam (Kingma et al. 2014).",
-        "Fig. 3 shows 3.5 points!",
-        "See A. Vaswani.",
-    ]
+def test_passages_are_cut_where_the_answerer_cuts_sentences() -> None:
+    """One splitter: a passage boundary never falls inside a sentence the answerer quotes."""
+    unit = "Models use layers, heads, etc. The width is fixed, e.g. 512, in all runs."
+    body = " ".join([unit] * 8 + ["See A. Vaswani et al. for details, Fig. 3 and Eq. 2."] * 3)
+    limit = len(unit) * 3 // 2
+    chunks = chunk_sections("p", [make_section(body)], SETTINGS.replace(chunk_max_chars=limit))
+    assert len(chunks) >= 4
+    quoted = {s.text for s in split_sentences(body)}
+    for c in chunks:
+        assert {s.text for s in split_sentences(c.text)} <= quoted
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -164,3 +167,16 @@ def test_no_text_lost_or_duplicated(bodies: list[str], max_chars: int) -> None:
         assert all(len(t) <= max_chars * 4 // 3 for t in mine)
     # Inside a passage: single spaces, and a blank line between paragraphs.
     assert all(re.fullmatch(r"\S+(?:(?: |\n\n)\S+)*", c.text) for c in chunks)
+
+
+def test_a_caption_paragraph_is_never_cut_between_two_passages() -> None:
+    prose = " ".join(sentence(i) for i in range(6))
+    caption = (
+        "Figure 1: Model overview. We split an image into fixed-size patches and embed them. "
+        "In order to perform classification, we add an extra learnable token."
+    )
+    body = f"{prose}\n\n{caption}\n\n{prose}"
+    limit = len(prose) + len(caption) // 2  # the caption cannot follow the prose in full
+    chunks = chunk_sections("p", [make_section(body)], SETTINGS.replace(chunk_max_chars=limit))
+    holding = [c.text for c in chunks if "extra learnable token" in c.text]
+    assert len(holding) == 1 and "Figure 1: Model overview." in holding[0]
