@@ -224,6 +224,23 @@ class Answer:
     generated: bool = False  # True when an LLM wrote it (from the cited passages only)
 
 
+@dataclass(frozen=True)
+class AnswerOption:
+    """One answer from one passage (or a near-tie pair), with its score (higher is better)."""
+
+    answer: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    """A paper by id and title, e.g. one the question names that is not ingested."""
+
+    id: str
+    title: str
+
+
 # ---------------------------------------------------------------- concepts
 
 
@@ -232,6 +249,10 @@ class Occurrence:
     paper_id: str
     count: int
     first_section: str
+    # The best answer first (the same as `answer`/`citations`), then others from other passages.
+    options: tuple[AnswerOption, ...] = ()
+    # The question names a reading-list paper that is not ingested: `hits` are from other papers.
+    missing_paper: PaperRef | None = None
     first_page: int
 
 

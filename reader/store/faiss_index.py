@@ -26,6 +26,10 @@ HNSW_EF_SEARCH = 128  # raised to 2k for larger k; recall@10 0.999 at 100k (benc
 HNSW_LARGE = 500_000
 HNSW_EF_SEARCH_LARGE = 512
 EXACT_FILTER_MAX = 20_000  # a filter this small is scored exactly, never through the graph
+# Cosines are ranked after rounding to this many decimals, then by id: float noise between
+# CPUs and thread counts (~1e-7) must not swap near-equal neighbours.
+COSINE_DECIMALS = 5
+TIE_MARGIN = 8  # extra exact candidates so that a tie at the k-th place is broken by id
 _REMOVED = -1  # HNSW cannot delete nodes: removed vectors keep their node under this id
 
 
@@ -184,9 +188,11 @@ class VectorIndex:
         if selector is not None:
             params = params or faiss.SearchParameters()
             params.sel = selector  # `selector` stays referenced until the search returns
+        wide_k = min(k + TIE_MARGIN, len(self))
         with one_thread():
-            scores, ids = self._index.search(row, k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if int(i) >= 0]
+            scores, ids = self._index.search(row, wide_k, params=params)
+        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if int(i) >= 0]
+        return stable_ranking(found)[:k]
 
     def _selector(self, allowed_ids: Collection[int] | None) -> Any:
         import faiss
@@ -209,8 +215,8 @@ class VectorIndex:
                 return []
             rows = self._index.reconstruct_batch(present)
         scores = rows @ query
-        best = np.argsort(-scores, kind="stable")[:k]
-        return [(int(present[i]), float(scores[i])) for i in best]
+        best = np.argsort(-scores, kind="stable")[: k + TIE_MARGIN]
+        return stable_ranking([(int(present[i]), float(scores[i])) for i in best])[:k]
 
     # ------------------------------------------------------------ internals
 
@@ -294,3 +300,8 @@ def unpack_stamped(data: bytes) -> tuple[str, VectorIndex]:
     if hashlib.sha256(payload).hexdigest().encode() != digest:
         raise VectorIndexError("checksum mismatch")
     return stamp.decode("utf-8", "replace"), VectorIndex.from_bytes(payload)
+
+
+def stable_ranking(found: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """(id, cosine) best first, by rounded cosine then id."""
+    return sorted(found, key=lambda item: (-round(item[1], COSINE_DECIMALS), item[0]))

@@ -262,7 +262,7 @@ class IndexStore:
         where, params = schema.chunk_filters(paper_ids, role)
         sql = (
             f"SELECT c.id, -{schema.BM25} FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-            f" WHERE chunks_fts MATCH ?{where} ORDER BY {schema.BM25} LIMIT ?"
+            f" WHERE chunks_fts MATCH ?{where} ORDER BY {schema.BM25}, c.id LIMIT ?"
         )
         with self._lock, self._guard():
             try:
