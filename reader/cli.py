@@ -237,11 +237,20 @@ def search(
 
 @cli.command()
 @click.argument("question")
+@click.option(
+    "-n",
+    "shown",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    help="How many answers to print, each from different passages (best first).",
+)
 @filter_options
 @index_option
 @json_option
 def ask(
     question: str,
+    shown: int,
     paper: str | None,
     role: str | None,
     stage: int | None,
@@ -260,11 +269,17 @@ def ask(
         click.echo()
         for label in dict.fromkeys(c.label for c in answer.citations):  # one line per place
             click.echo(f"  {label}")
+    for number, option in enumerate(answer.options[1:shown], start=2):
+        click.echo()
+        click.secho(f"Answer {number} (score {option.score:.2f}):", dim=True)
+        click.echo(wrap(option.answer, "  "))
     if answer.hits:
         click.echo()
-        click.secho(
-            "Supporting passages:" if not answer.abstained else "Nearest passages:", dim=True
-        )
+        if answer.missing_paper is not None:
+            title = "From other papers (not an answer about this one):"
+        else:
+            title = "Supporting passages:" if not answer.abstained else "Nearest passages:"
+        click.secho(title, dim=True)
         for h in answer.hits[:3]:
             click.echo(f"  - {h.paper_title} §{h.section}, p.{h.page}")
 

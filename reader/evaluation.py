@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from reader.errors import CatalogError, ReaderError
-from reader.models import Answer, ConceptResult, Hit, Section, SectionRole
+from reader.models import Answer, Citation, ConceptResult, Hit, Section, SectionRole
 
 RANK_DEPTH = 10  # MRR looks this deep; hit@5 inside it
 _T = TypeVar("_T")
@@ -42,6 +42,7 @@ class QuestionResult:
     answered: bool  # the answer contains a gold phrase and cites the gold paper
     abstained: bool
     answer: str
+    answered_in_3: bool = False  # one of the first three answers (`answers` in --json) is right
 
     @property
     def hit_at_5(self) -> bool:
@@ -97,6 +98,10 @@ class EvalReport:
         return sum(q.answered for q in self.questions)
 
     @property
+    def answer_at_3(self) -> int:
+        return sum(q.answered_in_3 for q in self.questions)
+
+    @property
     def concepts_right(self) -> int:
         return sum(c.passed for c in self.concepts)
 
@@ -112,6 +117,7 @@ class EvalReport:
                 "hit_at_5": self.hit_at_5,
                 "mrr": round(self.mrr, 4),
                 "answer_at_1": self.answer_at_1,
+                "answer_at_3": self.answer_at_3,
                 "concepts": len(self.concepts),
                 "concepts_right": self.concepts_right,
                 "section_checks": len(self.sections),
@@ -134,7 +140,7 @@ class EvalReport:
             n = len(self.questions)
             lines.append(
                 f"Questions: hit@5 {self.hit_at_5}/{n}  MRR {self.mrr:.3f}  "
-                f"answer@1 {self.answer_at_1}/{n}"
+                f"answer@1 {self.answer_at_1}/{n}  answer@3 {self.answer_at_3}/{n}"
             )
             lines.append(f"  {'id':<5} {'rank':>4} {'hit@5':>5} {'ans':>4}  question")
             for q in self.questions:
@@ -217,10 +223,21 @@ def _question(engine: EvalTarget, item: dict[str, Any], timer: _Timer) -> Questi
     hits = timer.run("search", lambda: engine.search(question, RANK_DEPTH))
     rank = next((i for i, h in enumerate(hits, start=1) if good(h.paper_id, h.text)), None)
     answer = timer.run("ask", lambda: engine.ask(question))
-    cites_paper = any(c.paper_id == paper for c in answer.citations)
-    answered = not answer.abstained and cites_paper and good(paper, answer.answer)
+
+    def right(text: str, citations: Sequence[Citation]) -> bool:
+        return any(c.paper_id == paper for c in citations) and good(paper, text)
+
+    answered = not answer.abstained and right(answer.answer, answer.citations)
+    in_3 = answered or any(right(o.answer, o.citations) for o in answer.options[:3])
     return QuestionResult(
-        str(item.get("id", "")), paper, question, rank, answered, answer.abstained, answer.answer
+        str(item.get("id", "")),
+        paper,
+        question,
+        rank,
+        answered,
+        answer.abstained,
+        answer.answer,
+        in_3 and not answer.abstained,
     )
 
 

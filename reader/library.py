@@ -241,7 +241,9 @@ class Library:
         from reader.answers.retrieval import Retriever
 
         self._check_model()
-        return Retriever(self.store, self.embedder, self.settings)
+        reading_list = self._reading_list_or_none()
+        planned = reading_list.papers if reading_list else ()
+        return Retriever(self.store, self.embedder, self.settings, planned)
 
     @cached_property
     def _answerer(self) -> Answerer:

@@ -8,6 +8,7 @@ from typing import Any
 
 from reader.models import (
     Answer,
+    Citation,
     ConceptResult,
     Hit,
     IngestReport,
@@ -50,16 +51,26 @@ def sections_json(paper: PaperRecord, sections: Sequence[Section]) -> dict[str, 
     }
 
 
+def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:
+    return [
+        {"paper_id": c.paper_id, "section": c.section, "page": c.page, "quote": c.quote}
+        for c in citations
+    ]
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
+    missing = answer.missing_paper
     return {
         "question": answer.question,
         "answer": answer.answer,
         "abstained": answer.abstained,
         "generated": answer.generated,
-        "citations": [
-            {"paper_id": c.paper_id, "section": c.section, "page": c.page, "quote": c.quote}
-            for c in answer.citations
+        "citations": citations_json(answer.citations),
+        "answers": [
+            {"answer": o.answer, "citations": citations_json(o.citations), "score": o.score}
+            for o in answer.options
         ],
+        "missing_paper": {"id": missing.id, "title": missing.title} if missing else None,
         "hits": [hit_json(h) for h in answer.hits],
     }
 

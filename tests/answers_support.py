@@ -13,7 +13,7 @@ import numpy as np
 from reader.answers.extractive import Answerer
 from reader.answers.rerank import Reranker
 from reader.answers.retrieval import Retriever
-from reader.models import Chunk, PaperRecord, SectionRole, StoredChunk
+from reader.models import Chunk, PaperEntry, PaperRecord, SectionRole, StoredChunk
 from reader.settings import Settings
 from reader.text.query import STOP_WORDS
 
@@ -114,8 +114,13 @@ TITLES = {"1706.03762": "Attention Is All You Need", "1810.04805": "BERT: Pre-tr
 SHORT = {"1706.03762": "Transformer", "1810.04805": "BERT"}
 
 
-def sample_answerer(reranker: Reranker | None = None, **settings: object) -> Answerer:
-    """An answerer over two passages (Transformer §3.2.1, BERT §3.1) and a caption."""
+def sample_answerer(
+    reranker: Reranker | None = None,
+    reading_list: Sequence[PaperEntry] = (),
+    **settings: object,
+) -> Answerer:
+    """An answerer over two passages (Transformer §3.2.1, BERT §3.1) and a caption; the
+    reading list may name papers that are not ingested."""
     chunks = [
         chunk(
             "1706.03762",
@@ -144,4 +149,4 @@ def sample_answerer(reranker: Reranker | None = None, **settings: object) -> Ans
     embedder = HashEmbedder()
     s = Settings().replace(**settings)
     store = MemoryStore(chunks, TITLES, embedder)
-    return Answerer(Retriever(store, embedder, s), embedder, s, SHORT, reranker)
+    return Answerer(Retriever(store, embedder, s, reading_list), embedder, s, SHORT, reranker)

@@ -51,6 +51,7 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         papers_file=CORPUS,
         pdf_dir=PAPERS,
         offline=True,
+        embedding_threads=2,  # tests/answers/test_determinism.py compares with one thread
     )
     report = Library(settings).ingest()
     assert not report.failed, report.failed

@@ -169,3 +169,38 @@ def test_dev_questions_are_found_in_the_top_five(corpus_library: object) -> None
         if not any(p in t for p in q["phrases"] for t in texts):
             missed.append(q["id"])
     assert missed == []
+
+
+def test_ask_json_gives_alternatives_and_text_prints_them_with_n(corpus_settings: Settings) -> None:
+    question = "Why does BERT add a next sentence prediction task?"
+    result = run_reader(corpus_settings, "ask", question, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert not data["abstained"] and data["missing_paper"] is None
+    answers = data["answers"]
+    assert 2 <= len(answers) <= 3
+    assert answers[0]["answer"] == data["answer"]
+    assert answers[0]["citations"] == data["citations"]
+    assert [a["score"] for a in answers] == sorted((a["score"] for a in answers), reverse=True)
+    quotes = [{c["quote"] for c in a["citations"]} for a in answers]
+    assert not (quotes[0] & quotes[1])  # another passage, not the same sentences again
+
+    text = run_reader(corpus_settings, "ask", question, "-n", "3").stdout
+    assert text.startswith(data["answer"][:40]) and "Answer 2" in text
+    assert "Answer 2" not in run_reader(corpus_settings, "ask", question).stdout
+
+
+def test_ask_about_a_listed_paper_not_ingested_says_how_to_ingest(
+    corpus_settings: Settings,
+) -> None:
+    env = {"READER_PAPERS_FILE": str(ROOT / "papers.yaml")}  # lists BLIP-2; the corpus lacks it
+    question = "What does the Q-Former do in BLIP-2?"
+    result = run_reader(corpus_settings, "ask", question, "--json", env=env)
+    data = json.loads(result.stdout)
+    assert data["abstained"] and data["answers"] == [] and data["citations"] == []
+    assert data["missing_paper"]["id"] == "2301.12597"
+    assert "BLIP-2" in data["missing_paper"]["title"]
+    assert data["hits"] and all(h["paper_id"] != "2301.12597" for h in data["hits"])
+    text = run_reader(corpus_settings, "ask", question, env=env).stdout
+    assert "reader ingest --paper 2301.12597" in text
+    assert "From other papers" in text

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.answers.retrieval import Retriever, match_stems
+from reader.answers.retrieval import Retriever, score_key
 from reader.answers.windows import Question, Window, answer_type_cue, windows
 from reader.errors import LLMError
-from reader.models import Answer, Citation, Hit, SectionRole
+from reader.models import Answer, AnswerOption, Citation, Hit, PaperRef, SectionRole
 from reader.settings import Settings
 from reader.text.definitions import defined_term
+from reader.text.stems import match_stems
 
 if TYPE_CHECKING:
     from reader.answers.rerank import Reranker
@@ -24,6 +25,10 @@ POOL = 12  # passages whose sentences compete for the answer
 MAX_EMBED = 12  # sentences embedded per question: the cost of `ask`
 DENSE_WEIGHT = 1.0
 MAX_SHARE = 0.5  # a window's similarity: between its best sentence's and its mean's
+# Answer scores mix cosines of separately embedded sentences, whose float noise between CPUs
+# and thread counts is ~1e-7: they are compared at this precision, then by a stable key.
+ANSWER_DECIMALS = 4
+MAX_ALTERNATIVES = 2  # answers from other passages after the best one
 TIE_GAP = 0.05  # score gap under which the runner-up window is shown too
 FIRST_STAGE_SHARE = 0.1  # with a reranker, the first-stage score only breaks its near-ties
 
@@ -35,6 +40,14 @@ def citation_label(hit: Hit, short_names: Mapping[str, str]) -> str:
     section = number if number and any(ch.isdigit() for ch in number) else hit.section
     where = f" §{section}" if section else ""
     return f"[{name}{where}, p.{hit.page}]"
+
+
+def missing_text(paper: PaperRef) -> str:
+    """What `ask` says when the question is about a reading-list paper not yet ingested."""
+    return (
+        f"{paper.title} ({paper.id}) is on your reading list but not ingested yet, so it cannot "
+        f"answer this; run `reader ingest --paper {paper.id}` and ask again."
+    )
 
 
 def clip(text: str, limit: int) -> str:
@@ -69,15 +82,33 @@ class Answerer:
         role: SectionRole | None = None,
     ) -> Answer:
         q = self.retriever.normalize(question)
+        missing = self._missing_paper(q.text, paper_ids)
         pool = self.retriever.candidates(q, max(POOL, self.settings.search_k), paper_ids, role)
         shown = tuple(pool[: self.settings.search_k])
-        chosen = self.choose(q.text, pool)
-        if not chosen:
+        if missing is not None:
+            # Another paper's passage that shares the words is not an answer about this one.
+            return Answer(question, missing_text(missing), True, (), shown, missing_paper=missing)
+        ranked = self.choose(q.text, pool)
+        if not ranked:
             return Answer(question, NOT_FOUND, True, (), shown)
+        options = [self._option(pool, group, score) for score, group in ranked]
+        # The passages an answer quotes are always among the hits shown with it.
+        quoted = {w.hit_index for _, group in ranked for w in group}
+        used = sorted(i for i in quoted if i >= len(shown))
+        hits = shown + tuple(pool[i] for i in used)
+        best = options[0]
+        extractive = Answer(
+            question, best.answer, False, best.citations, hits, options=tuple(options)
+        )
+        if self.settings.llm_url:
+            return self._generative(question, hits, extractive)
+        return extractive
+
+    def _option(self, pool: Sequence[Hit], group: Sequence[Window], score: float) -> AnswerOption:
         parts: list[str] = []
         citations: list[Citation] = []
         room = self.settings.max_answer_chars
-        for w in chosen:
+        for w in group:
             hit = pool[w.hit_index]
             label = citation_label(hit, self.short_names)
             text = clip(w.text, room)
@@ -87,13 +118,18 @@ class Answerer:
                 Citation(hit.paper_id, hit.section, hit.page, quote, label)
                 for quote in _quotes(w.sentences, text)
             )
-        # The passages an answer quotes are always among the hits shown with it.
-        used = sorted({w.hit_index for w in chosen if w.hit_index >= len(shown)})
-        hits = shown + tuple(pool[i] for i in used)
-        extractive = Answer(question, " ".join(parts), False, tuple(citations), hits)
-        if self.settings.llm_url:
-            return self._generative(question, hits, extractive)
-        return extractive
+        return AnswerOption(" ".join(parts), tuple(citations), round(score, ANSWER_DECIMALS))
+
+    def _missing_paper(self, text: str, paper_ids: frozenset[str] | None) -> PaperRef | None:
+        """The reading-list paper the question asks about when it is not ingested and the
+        question names no ingested paper (nor filters to one)."""
+        if paper_ids is not None:
+            return None
+        missing = self.retriever.missing_papers(text)
+        if not missing or self.retriever.named_papers(text)[0]:
+            return None
+        paper = missing[0]
+        return PaperRef(paper.id, paper.title or paper.short_name or paper.id)
 
     def question(self, query_text: str) -> Question:
         """The question's weighted terms, the term it asks to define, its answer type."""
@@ -105,9 +141,10 @@ class Answerer:
             weights, stems, defined_term(query_text), answer_type_cue(query_text), named
         )
 
-    def choose(self, query_text: str, pool: Sequence[Hit]) -> list[Window]:
-        """The window with the best dense + lexical score, and a near-tie from elsewhere when
-        both fit the length budget; none when the evidence is weak."""
+    def choose(self, query_text: str, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:
+        """Answers, best first, each from passages no better answer quotes: the window with
+        the best dense + lexical score (with a near-tie from elsewhere when both fit the length
+        budget), then the next best windows. None when the evidence is weak."""
         candidates = windows(self.question(query_text), pool, self.settings.max_answer_chars)
         # Embedding is the cost of `ask`: only the sentences of the lexically best windows are
         # embedded, in one batch, and a window's vector is the length-weighted mean of its
@@ -147,13 +184,13 @@ class Answerer:
             cos = MAX_SHARE * top + (1 - MAX_SHARE) * mix
             score = DENSE_WEIGHT * cos + w.lexical
             scored.append((score, w))
-        scored.sort(key=lambda item: -item[0])
+        scored.sort(key=lambda item: (-round(item[0], ANSWER_DECIMALS), _window_key(pool, item[1])))
         if not scored:
             return []
         if self.reranker is not None:
             scored = rerank(self.reranker, query_text, scored, self.settings.rerank_depth)
         top, best = scored[0]
-        chosen = [best]
+        first = [best]
         # When the evidence does not single out one window, show the runner-up too.
         for score, w in scored[1:]:
             if score < top - TIE_GAP:
@@ -161,9 +198,18 @@ class Answerer:
             if set(w.places) & set(best.places):
                 continue
             if len(best.text) + len(w.text) + 1 <= self.settings.max_answer_chars:
-                chosen.append(w)
+                first.append(w)
             break
-        return chosen
+        ranked = [(top, first)]
+        quoted = {w.hit_index for w in first}
+        for score, w in scored[1:]:
+            if len(ranked) > MAX_ALTERNATIVES:
+                break
+            if w.hit_index in quoted:
+                continue
+            ranked.append((score, [w]))
+            quoted.add(w.hit_index)
+        return ranked
 
     def _generative(self, question: str, hits: Sequence[Hit], fallback: Answer) -> Answer:
         from reader.answers.llm import generate_answer
@@ -186,7 +232,7 @@ def rerank(
         (float(mark) + FIRST_STAGE_SHARE * first, w)
         for mark, (first, w) in zip(marks, head, strict=True)
     ]
-    rescored.sort(key=lambda item: -item[0])
+    rescored.sort(key=lambda item: score_key(item[0]))
     return rescored
 
 
@@ -201,3 +247,8 @@ def _quotes(sentences: Sequence[str], shown: str) -> list[str]:
         quotes.append(quote)
         rest = rest[len(quote) :].lstrip()
     return quotes
+
+
+def _window_key(pool: Sequence[Hit], w: Window) -> tuple[int, int, int]:
+    """A tie key that does not depend on scores: the passage's id, then the place in it."""
+    return (pool[w.hit_index].chunk_id, w.position, len(w.sentences))

@@ -9,11 +9,11 @@ import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
-from reader.answers.retrieval import content_stems
 from reader.errors import LLMError
 from reader.models import Answer, Citation, Hit
 from reader.settings import Settings
 from reader.text.sentences import split_sentences
+from reader.text.stems import content_stems
 
 SYSTEM_PROMPT = (
     "You answer a reader's question about research papers using ONLY the numbered passages "

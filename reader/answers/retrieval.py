@@ -6,15 +6,16 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from reader.answers.paper_names import NamedPaper, NameKey, NameMatch, named_in, paper_name_keys
 from reader.errors import QueryError
 from reader.models import Hit, PaperRecord, SectionRole, StoredChunk
 from reader.settings import Settings
 from reader.text.definitions import defined_term, defines
 from reader.text.query import STOP_WORDS, NormalizedQuery, fts_expression, normalize_query
 from reader.text.sentences import split_sentences
+from reader.text.stems import content_stems, match_stem, match_stems, word_stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,48 +61,14 @@ COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
 # 16 -> 17, MRR 0.69 -> 0.75); the held-out ones agree (hit@5 10 -> 11, MRR 0.54 -> 0.62).
 ROLE_PRIOR = {SectionRole.ABSTRACT: 0.2, SectionRole.INTRODUCTION: 0.2}
 DEFINITION_WEIGHT = 2.0  # "what is X?": passages that define X, as much as two rank-1 votes
+# Scores are compared after rounding, then by chunk id: float noise between machines and
+# thread counts (~1e-7) must not reorder near-equal passages.
+SCORE_DECIMALS = 6
 
 
-@lru_cache(maxsize=1 << 16)
-def word_stem(word: str) -> str:
-    """A light plural/inflection stem, enough to match 'captions' with 'caption'."""
-    w = word.lower()
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            return w[: len(w) - len(suffix)] + keep
-    return w
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the non-stop words of `text`, in order."""
-    return [word_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
-
-
-_SUFFIXES = (
-    "izations", "ization", "isation", "ations", "ation", "izes", "ized", "izing", "ize",
-    "ings", "ing", "ed", "ly", "al", "e",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1 << 16)
-def match_stem(word: str) -> str:
-    """A stem for matching question words in sentences: 'computing'/'compute', 'biases'/'bias'."""
-    w = word.lower()
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "ches", "shes", "xes", "ses")) and len(w) > 5:
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "as")) and len(w) > 3:
-        w = w[:-1]
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            return w[: -len(suffix)]
-    return w
-
-
-def match_stems(text: str) -> set[str]:
-    """The match stems of the non-stop words of `text`."""
-    return {match_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+def score_key(score: float) -> float:
+    """The sort key of a score, best first: rounded, negated."""
+    return -round(score, SCORE_DECIMALS)
 
 
 def rrf_fuse(
@@ -112,19 +79,26 @@ def rrf_fuse(
     for ranking, weight in zip(rankings, weights, strict=True):
         for rank, chunk_id in enumerate(ranking, start=1):
             scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(scores.items(), key=lambda item: (score_key(item[1]), item[0]))
 
 
 class Retriever:
     """Hybrid search over one index: lexical for terms like "GELU", dense for questions."""
 
-    def __init__(self, store: ChunkSource, embedder: Embedder, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: ChunkSource,
+        embedder: Embedder,
+        settings: Settings,
+        reading_list: Sequence[NamedPaper] = (),
+    ) -> None:
         self.store = store
+        self.reading_list = tuple(reading_list)
         self.embedder = embedder
         self.settings = settings
         self._df: Counter[str] | None = None
         self._n_docs = 0
-        self._names: tuple[tuple[str, ...], dict[str, set[tuple[str, ...]]]] | None = None
+        self._names: tuple[tuple[str, ...], dict[str, set[NameKey]]] | None = None
         self._last_vector: tuple[str, np.ndarray] | None = None
 
     def normalize(self, query: str) -> NormalizedQuery:
@@ -188,7 +162,7 @@ class Retriever:
             if term and defines(sc.chunk.text, term):
                 bonus += DEFINITION_WEIGHT
             rescored.append((score + unit * bonus, sc))
-        rescored.sort(key=lambda item: (-item[0], item[1].id))
+        rescored.sort(key=lambda item: (score_key(item[0]), item[1].id))
         return [to_hit(sc, score) for score, sc in rescored[:k]]
 
     def query_vector(self, text: str) -> np.ndarray:
@@ -214,21 +188,30 @@ class Retriever:
         return {s: self.idf(s) for s in set(content_stems(text))}
 
     def named_papers(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
-        """Papers the query names (short name, title head, title acronym or title phrase), and
-        the stems of the names it used."""
+        """Ingested papers the query names (short name, title head, title acronym or title
+        phrase), and the stems of the names it used."""
+        match = self.name_match(text)
+        ingested = {p.id for p in self.store.papers()}
+        return match.paper_ids & ingested, match.stems
+
+    def missing_papers(self, text: str) -> list[NamedPaper]:
+        """Reading-list papers the query names that are not ingested, in reading-list order."""
+        match = self.name_match(text)
+        ingested = {p.id for p in self.store.papers()}
+        return [p for p in self.reading_list if p.id in match.paper_ids and p.id not in ingested]
+
+    def name_match(self, text: str) -> NameMatch:
+        # Names are matched over the reading list too, so "BLIP-2" (not ingested) is not
+        # mistaken for "BLIP" (ingested). A paper not ingested turns the answer into "ingest
+        # it first", so it needs a clear name, not a two-word title phrase.
         papers = self.store.papers()
-        key = tuple(p.id for p in papers)
+        ingested = {p.id for p in papers}
+        absent = [p for p in self.reading_list if p.id not in ingested]
+        known: list[NamedPaper] = [*papers, *absent]
+        key = tuple(p.id for p in known)
         if self._names is None or self._names[0] != key:
-            self._names = (key, paper_name_keys(papers))
-        words = tuple(word_stem(w) for w in _WORD.findall(text.lower()))
-        found: set[str] = set()
-        stems: set[str] = set()
-        for pid, keys in self._names[1].items():
-            for name in keys:
-                if _contains(words, name):
-                    found.add(pid)
-                    stems.update(name)
-        return frozenset(found), frozenset(stems)
+            self._names = (key, paper_name_keys(known, weak={p.id for p in absent}))
+        return named_in(text, self._names[1])
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency of a stem over the library's passages (built once)."""
@@ -276,40 +259,3 @@ def without_stems(q: NormalizedQuery, stems: frozenset[str]) -> NormalizedQuery:
     """The query minus the terms made only of `stems`."""
     kept = tuple(t for t in q.terms if not all(word_stem(w) in stems for w in t.split()))
     return NormalizedQuery(q.text, kept)
-
-
-def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
-    n = len(key)
-    return any(words[i : i + n] == key for i in range(len(words) - n + 1))
-
-
-def paper_name_keys(papers: Sequence[PaperRecord]) -> dict[str, set[tuple[str, ...]]]:
-    """Word sequences (stemmed) by which a reader names each paper."""
-
-    def words(text: str) -> tuple[str, ...]:
-        return tuple(word_stem(w) for w in _WORD.findall(text.lower()))
-
-    phrases: dict[str, set[tuple[str, ...]]] = {}
-    for p in papers:
-        title_words = [w for w in _WORD.findall(p.title.lower())]
-        grams: set[tuple[str, ...]] = set()
-        for n in (2, 3, 4):
-            for i in range(len(title_words) - n + 1):
-                gram = title_words[i : i + n]
-                if not any(w in STOP_WORDS or w.isdigit() for w in gram):
-                    grams.add(tuple(word_stem(w) for w in gram))
-        phrases[p.id] = grams
-    # A phrase in several titles ("image recognition") names none of them.
-    counts = Counter(g for grams in phrases.values() for g in grams)
-    keys: dict[str, set[tuple[str, ...]]] = {}
-    for p in papers:
-        own = {g for g in phrases[p.id] if counts[g] == 1}
-        if p.short_name and not p.short_name.endswith("…"):
-            own.add(words(p.short_name))
-        head = p.title.split(":", 1)[0]
-        if ":" in p.title and len(head.split()) <= 4:
-            own.add(words(head))
-        for acronym in re.findall(r"\(([A-Za-z][\w-]{1,15})\)", p.title):
-            own.add(words(acronym))
-        keys[p.id] = {k for k in own if k and not (len(k) == 1 and k[0] in STOP_WORDS)}
-    return keys

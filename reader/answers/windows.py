@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reader.answers.retrieval import match_stems
+from reader.answers.retrieval import score_key
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
 from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
+from reader.text.stems import match_stems
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
 MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters
@@ -158,7 +159,7 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
                 if _FINISHED.search(s.text) or k == len(sents) - 1:
                     # An answer never stops mid-sentence (before a display equation or a list).
                     found.append(_window(question, i, j, group, stems, base, total))
-    found.sort(key=lambda w: -w.lexical)
+    found.sort(key=lambda w: (score_key(w.lexical), w.hit_index, w.position, len(w.sentences)))
     return found
 
 

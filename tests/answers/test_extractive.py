@@ -8,7 +8,7 @@ from repo_paths import EVAL, TEST_DATA
 
 from reader.answers.extractive import NOT_FOUND, Answerer, citation_label, clip
 from reader.answers.retrieval import Retriever
-from reader.models import Hit, SectionRole
+from reader.models import Hit, PaperEntry, PaperRef, SectionRole
 from reader.settings import Settings
 
 
@@ -123,3 +123,32 @@ def test_real_corpus_answer_at_1_floor(corpus_library) -> None:  # type: ignore[
             cites = any(c.paper_id == item["paper"] for c in a.citations)
             right += cites and any(norm(p) in norm(a.answer) for p in item["phrases"])
         assert right >= floor, (path.name, right)
+
+
+def test_alternatives_come_from_other_passages_best_first() -> None:
+    a = sample_answerer().ask("Why scale the dot products by the square root of dk?")
+    assert not a.abstained and a.options
+    best = a.options[0]
+    assert (best.answer, best.citations) == (a.answer, a.citations)
+    assert len(a.options) == 3  # three passages, one answer each
+    assert len({o.citations[0].section for o in a.options}) >= 2
+    scores = [o.score for o in a.options]
+    assert scores == sorted(scores, reverse=True)
+    places = [{(c.paper_id, c.section, c.quote) for c in o.citations} for o in a.options]
+    for i, mine in enumerate(places):
+        assert all(not (mine & other) for other in places[i + 1 :])
+
+
+def test_a_named_reading_list_paper_not_ingested_is_said_not_answered() -> None:
+    blip2 = PaperEntry("2301.12597", title="BLIP-2: Frozen Image Encoders", short_name="BLIP-2")
+    a = sample_answerer(reading_list=[blip2]).ask("What does the Q-Former do in BLIP-2?")
+    assert a.abstained and a.options == () and a.citations == ()
+    assert a.missing_paper == PaperRef("2301.12597", "BLIP-2: Frozen Image Encoders")
+    assert "not ingested" in a.answer and "reader ingest --paper 2301.12597" in a.answer
+
+
+def test_a_question_naming_an_ingested_paper_is_answered_though_the_list_has_more() -> None:
+    blip2 = PaperEntry("2301.12597", title="BLIP-2: Frozen Image Encoders", short_name="BLIP-2")
+    a = sample_answerer(reading_list=[blip2]).ask("Which activation does BERT use?")
+    assert not a.abstained and a.missing_paper is None
+    assert "gelu" in a.answer

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from answers_support import HashEmbedder, MemoryStore, chunk
 
-from reader.answers.retrieval import Retriever, paper_name_keys, rrf_fuse
+from reader.answers.paper_names import paper_name_keys
+from reader.answers.retrieval import Retriever, rrf_fuse
 from reader.errors import QueryError
 from reader.models import SectionRole
 from reader.settings import Settings

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from reader.answers.retrieval import match_stem, match_stems
 from reader.answers.windows import Question, answer_type_cue, windows
 from reader.models import Hit, SectionRole
+from reader.text.stems import match_stem, match_stems
 
 
 def question(text: str, term: str | None = None) -> Question:
