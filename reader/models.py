@@ -129,6 +129,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class FigureText:
+    """One line of words drawn inside a figure (a node label, a tick, a legend): kept out of
+    the section text, so never a passage, an answer or a definition."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ExtractedPaper:
     """Clean text and the section tree of one PDF."""
 
@@ -136,6 +145,7 @@ class ExtractedPaper:
     sections: tuple[Section, ...]
     title: str | None = None  # as printed on page 1, if found
     used_outline: bool = False
+    figure_text: tuple[FigureText, ...] = ()  # in page order; not indexed
 
 
 # ---------------------------------------------------------------- index

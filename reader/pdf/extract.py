@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reader.errors import PdfError
-from reader.models import ExtractedPaper, Section, SectionRole
+from reader.models import ExtractedPaper, FigureText, Section, SectionRole
+from reader.pdf.figures import drop_figure_text, may_have_figures
 from reader.pdf.flow import defer_asides
+from reader.pdf.graphics import page_graphics
 from reader.pdf.headings import Heading, body_size, detect_headings
 from reader.pdf.layout import Line, PageText, page_lines, strip_furniture
 from reader.pdf.outline import OutlineEntry, outline_headings
@@ -108,6 +111,14 @@ def _refuse_text_floods(page: Any, name: str, number: int, settings: Settings) -
         )
 
 
+def _lists_images(page: Any) -> bool:
+    """The page's resources name an image (cheap: no drawing is run)."""
+    try:
+        return bool(page.get_images())
+    except Exception:
+        return False
+
+
 def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
     """Every page's lines in reading order; raises PdfError on hostile or broken pages."""
     pymupdf = _pymupdf()
@@ -132,7 +143,13 @@ def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
                 f"max_page_spans={settings.max_page_spans} (damaged or hostile); "
                 "raise READER_MAX_PAGE_SPANS to read it"
             )
-        pages.append(page_lines(blocks, number + 1))
+        text = page_lines(blocks, number + 1)
+        # Reading the drawings costs a pass over the page: only for pages with a figure
+        # caption or an image (an image is a figure with or without a caption).
+        if may_have_figures(text) or _lists_images(page):
+            images, paths = page_graphics(page)
+            text = replace(text, images=images, paths=paths)
+        pages.append(text)
     return pages
 
 
@@ -219,14 +236,26 @@ def extract_paper(path: Path, settings: Settings) -> ExtractedPaper:
             f"{path.name} has no text layer (a scan?); OCR is not done, use a PDF with text"
         )
     pages = strip_furniture(pages)
+    body = body_size([ln for p in pages for ln in p.lines])
+    # Words drawn inside figures are not prose: they must reach no passage, answer or definition.
+    pages, figure_lines = drop_figure_text(pages, body)
     lines = [ln for p in pages for ln in p.lines]
-    lines = defer_asides(lines, body_size(lines))
+    lines = defer_asides(lines, body)
     title = paper_title(pages)
     layout_heads = detect_headings(lines)
     outline = outline_headings(toc, lines, page_count) if len(toc) >= 3 else []
     used_outline = len(outline) >= max(3, len(toc) // 2)
     heads = _merge_heads(outline, layout_heads) if used_outline else layout_heads
     sections = build_sections(lines, heads) if heads else _whole_text_section(lines, title)
+    figure_text = tuple(
+        FigureText(page=ln.page, text=clean_line(ln.text))
+        for dropped in figure_lines
+        for ln in dropped
+    )
     return ExtractedPaper(
-        page_count=page_count, sections=sections, title=title, used_outline=used_outline
+        page_count=page_count,
+        sections=sections,
+        title=title,
+        used_outline=used_outline,
+        figure_text=figure_text,
     )

@@ -49,15 +49,22 @@ class Line:
         return self.text.isupper() and sum(c.isalpha() for c in self.text) >= 2
 
 
+# A rectangle on the page: x0, y0, x1, y1 in PDF points, y downwards.
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class PageText:
-    """The lines of one page in reading order, and the page size."""
+    """The lines of one page in reading order, the page size, and where graphics are drawn
+    (figure detection needs them; filled in by the extractor, empty in unit tests)."""
 
     page: int
     width: float
     height: float
     lines: tuple[Line, ...]
     span_count: int
+    images: tuple[Box, ...] = ()
+    paths: tuple[Box, ...] = ()  # vector drawings: lines, curves, filled shapes
 
 
 class _Proto(NamedTuple):
