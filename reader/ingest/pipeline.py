@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from reader.store.index_store import IndexStore
 
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
-# 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter
-PIPELINE_VERSION = "4"
+# 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter;
+# 5: words drawn inside figures are kept out of the section text
+PIPELINE_VERSION = "5"
 
 
 class IngestProgress(Protocol):
