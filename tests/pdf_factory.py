@@ -1,5 +1,6 @@
 """Small, deterministic PDFs made with PyMuPDF for tests: papers in one or two columns, with
-or without an outline, plus hostile files (encrypted, huge page counts, span floods)."""
+or without an outline, a paper with figures, a table and an equation, plus hostile files
+(encrypted, huge page counts, span floods)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ WORDS = tuple(_VOCABULARY.split())
 def _width(text: str, font: str, size: float) -> float:
     """Printed width of a word (base-14 fonts have no kerning, so widths add up)."""
     return float(pymupdf.get_text_length(text, fontname=font, fontsize=size))
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line breaking of `text` into lines at most `width` points wide."""
+    lines: list[str] = []
+    current = ""
+    used = 0.0
+    space = _width(" ", font, size)
+    for word in text.split():
+        extra = _width(word, font, size) + (space if current else 0.0)
+        if used + extra <= width or not current:
+            current = f"{current} {word}" if current else word
+            used += extra
+        else:
+            lines.append(current)
+            current = word
+            used = _width(word, font, size)
+    if current:
+        lines.append(current)
+    return lines
 
 
 def sentence(seed: int, words: int = 14) -> str:
@@ -130,22 +151,7 @@ class _Writer:
         self.page.insert_text((x, self.y + size), text, fontname=font, fontsize=size)
 
     def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
-        lines: list[str] = []
-        current = ""
-        used = 0.0
-        space = _width(" ", font, size)
-        for word in text.split():
-            extra = _width(word, font, size) + (space if current else 0.0)
-            if used + extra <= width or not current:
-                current = f"{current} {word}" if current else word
-                used += extra
-            else:
-                lines.append(current)
-                current = word
-                used = _width(word, font, size)
-        if current:
-            lines.append(current)
-        return lines
+        return wrap(text, font, size, width)
 
     def lines(self, lines: Sequence[str], font: str, size: float, first_indent: float = 0) -> None:
         for i, line in enumerate(lines):
@@ -330,6 +336,150 @@ def make_image_only(path: Path) -> Path:
         page = doc.new_page()
         for k in range(20):
             page.draw_rect(pymupdf.Rect(50, 50 + 30 * k, 500, 70 + 30 * k), fill=(0.2, 0.2, 0.2))
+    doc.save(path)
+    doc.close()
+    return path
+
+
+# Words drawn inside the figures of `make_figure_paper`: none occurs in its prose.
+DIAGRAM_LABELS = ("EncQzeta", "MomKeta", "LossXi", "QueueTheta", "GradRho")
+IMAGE_LABELS = ("Catzone", "Dogpatch")
+TABLE_CELLS = ("Method", "Accuracy", "Throughput", "baseline", "71.3", "oursnet", "75.9")
+EQUATION_PARTS = ("Lcon =", "exp(alpha beta)", "sum exp(gamma delta)")
+FIGURE_CAPTION = "Figure 1: Overview of the toy model with its two encoders and the queue."
+TABLE_CAPTION = "Table 1: Results on the toy benchmark."
+IMAGE_CAPTION = "Figure 2: A photo with labels drawn over it."
+SIDE_PROSE = "Right column prose begins here. "
+
+
+def _text_block(page: pymupdf.Page, x: float, y: float, width: float, text: str) -> float:
+    """A prose paragraph in body type from (x, y) down; returns the y below it."""
+    for line in wrap(text, REGULAR, BODY, width):
+        page.insert_text((x, y + BODY), line, fontname=REGULAR, fontsize=BODY)
+        y += LEADING
+    return y + 6
+
+
+def _heading(page: pymupdf.Page, x: float, y: float, label: str) -> float:
+    page.insert_text((x, y + 12), label, fontname=BOLD, fontsize=12)
+    return y + 22
+
+
+def _label(page: pymupdf.Page, x: float, y: float, text: str, size: float = 7.0) -> None:
+    page.insert_text((x, y + size), text, fontname=REGULAR, fontsize=size)
+
+
+def _diagram(page: pymupdf.Page, x0: float, width: float, top: float) -> float:
+    """Boxes with short labels, joined by arrows (like MoCo's Figure 2); returns its bottom."""
+    box_w = width / 4
+    left = pymupdf.Rect(x0 + 8, top + 8, x0 + 8 + box_w, top + 36)
+    right = pymupdf.Rect(x0 + width - 8 - box_w, top + 8, x0 + width - 8, top + 36)
+    loss = pymupdf.Rect(x0 + (width - box_w) / 2, top + 58, x0 + (width + box_w) / 2, top + 84)
+    for rect in (left, right, loss):
+        page.draw_rect(rect, color=(0, 0, 0), width=0.8)
+    arrows = (
+        ((left.x0 + box_w / 2, left.y1), (loss.x0 + 4, loss.y0)),
+        ((right.x0 + box_w / 2, right.y1), (loss.x1 - 4, loss.y0)),
+    )
+    for start, end in arrows:
+        page.draw_line(start, end, width=0.8)
+    for k in range(4):  # the queue: a row of small cells
+        cell = pymupdf.Rect(right.x0 + 6 * k, top + 90, right.x0 + 6 * k + 5, top + 98)
+        page.draw_rect(cell, color=(0, 0, 0), fill=(0.7, 0.7, 0.9), width=0.5)
+    _label(page, left.x0 + 4, left.y0 + 9, DIAGRAM_LABELS[0])
+    _label(page, right.x0 + 4, right.y0 + 9, DIAGRAM_LABELS[1])
+    _label(page, loss.x0 + 4, loss.y0 + 8, DIAGRAM_LABELS[2])
+    _label(page, right.x0, top + 100, DIAGRAM_LABELS[3])
+    _label(page, x0 + width / 2 - 12, top + 40, DIAGRAM_LABELS[4], 6.0)
+    return top + 110
+
+
+def _image(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
+    """A photo-like image (a grey gradient) with labels set over it."""
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 20), False)
+    for yy in range(20):
+        for xx in range(40):
+            pix.set_pixel(xx, yy, (60 + 4 * xx, 90 + 5 * yy, 120))
+    page.insert_image(rect, pixmap=pix)
+    _label(page, rect.x0 + 12, rect.y0 + 14, IMAGE_LABELS[0], 8.0)
+    _label(page, rect.x0 + rect.width / 2, rect.y1 - 24, IMAGE_LABELS[1], 8.0)
+
+
+def _table(page: pymupdf.Page, x0: float, y: float) -> float:
+    """A booktabs table with its caption above (rules, a header row, two rows)."""
+    page.insert_text((x0, y + 9), TABLE_CAPTION, fontname=REGULAR, fontsize=9)
+    y += 16
+    cols = (x0 + 10, x0 + 120, x0 + 200)
+    page.draw_line((x0, y), (x0 + 280, y), width=0.8)
+    rows = [
+        TABLE_CELLS[:3],
+        (TABLE_CELLS[3], TABLE_CELLS[4], "fast"),
+        (TABLE_CELLS[5], "75.9", "slow"),
+    ]
+    for r, row in enumerate(rows):
+        for x, cell in zip(cols, row, strict=True):
+            page.insert_text((x, y + 12 + 12 * r), cell, fontname=REGULAR, fontsize=9)
+        if r == 0:
+            page.draw_line((x0, y + 15), (x0 + 280, y + 15), width=0.5)
+    y += 12 * len(rows) + 6
+    page.draw_line((x0, y), (x0 + 280, y), width=0.8)
+    return y + 12
+
+
+def _equation(page: pymupdf.Page, center: float, y: float) -> float:
+    """An unnumbered display equation with a fraction bar; returns the y below it."""
+    top, bottom = EQUATION_PARTS[1], EQUATION_PARTS[2]
+    w = max(_width(top, REGULAR, BODY), _width(bottom, REGULAR, BODY))
+    left = center - w / 2
+    page.insert_text((left - 42, y + 18), EQUATION_PARTS[0], fontname=REGULAR, fontsize=BODY)
+    page.insert_text(
+        (left + (w - _width(top, REGULAR, BODY)) / 2, y + 9), top, fontname=REGULAR, fontsize=BODY
+    )
+    page.draw_line((left, y + 14), (left + w, y + 14), width=0.6)
+    page.insert_text(
+        (left + (w - _width(bottom, REGULAR, BODY)) / 2, y + 25),
+        bottom,
+        fontname=REGULAR,
+        fontsize=BODY,
+    )
+    return y + 30
+
+
+def make_figure_paper(path: Path, columns: int = 1) -> Path:
+    """A paper whose Method holds a display equation right above a drawn diagram with short
+    labels and a "Figure 1:" caption, then prose. Page 2 holds a ruled table with a "Table 1:"
+    caption, right above an image with labels over it and a "Figure 2:" caption. With two
+    columns, page 1's right column is prose beside the figure."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    page.insert_text((180, 100), "A Synthetic Paper With Figures", fontname=BOLD, fontsize=17)
+    page.insert_text((230, 125), "Ada Lovelace and Alan Turing", fontname=REGULAR, fontsize=11)
+    x0, width = (72.0, 228.0) if columns == 2 else (72.0, PAGE_W - 144)
+    y = _heading(page, x0, 150, "1 Introduction")
+    y = _text_block(page, x0, y, width, "Introduction begins here. " + paragraph(2))
+    y = _heading(page, x0, y + 6, "2 Method")
+    y = _text_block(page, x0, y, width, "Method begins here. " + paragraph(4, 2))
+    y = _equation(page, x0 + width / 2, y + 4)
+    bottom = _diagram(page, x0 + 10, width - 20, y - 4)  # close: within a title's reach
+    caption = wrap(FIGURE_CAPTION, REGULAR, 9, width)
+    for k, line in enumerate(caption):
+        page.insert_text((x0, bottom + 14 + 11 * k), line, fontname=REGULAR, fontsize=9)
+    y = bottom + 14 + 11 * len(caption) + 8
+    _text_block(page, x0, y, width, "After the figure the method goes on. " + paragraph(5, 3))
+    if columns == 2:
+        _text_block(page, 312, 150, width, SIDE_PROSE + paragraph(7, 12))
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    y = _table(page, 72, 72)
+    # A figure right below the table: its reach for titles must not take the last rows.
+    _image(page, pymupdf.Rect(150, y - 6, 350, y + 94))
+    page.insert_text((72, y + 108), IMAGE_CAPTION, fontname=REGULAR, fontsize=9)
+    y = _text_block(page, 72, y + 124, PAGE_W - 144, "The table shows it. " + paragraph(6, 2))
+    y = _heading(page, 72, y + 6, "3 Experiments")
+    y = _text_block(page, 72, y, PAGE_W - 144, "Experiments begin here. " + paragraph(7, 3))
+    y = _heading(page, 72, y + 6, "4 Conclusion")
+    y = _text_block(page, 72, y, PAGE_W - 144, "Conclusion begins here. " + paragraph(9, 2))
+    y = _heading(page, 72, y + 6, "References")
+    _text_block(page, 72, y, PAGE_W - 144, "[1] A. Author. A paper about things. 2020.")
     doc.save(path)
     doc.close()
     return path

@@ -220,11 +220,14 @@ def _caption_area(
         default=0.0,
     )
     # Cut at the caption: plot bars and curves are often drawn long and clipped at the axes,
-    # and the display list does not say where.
+    # and the display list does not say where. Flat strokes (rules, fraction bars, horizontal
+    # arrows) do not join: a table's bottom rule or an equation's bar just above a figure
+    # must not become its top edge.
     parts = [
         (max(r[0], lo), r[1], min(r[2], hi), min(r[3], cy0))
         for r in page.images + page.paths
         if ceiling - 1 <= r[1] < cy0 - 1
+        and r[3] - r[1] >= MIN_PART_HEIGHT
         and lo <= (r[0] + r[2]) / 2 <= hi
         and not any(inside(r, t) for t in kept)
     ]
@@ -301,29 +304,29 @@ def figure_areas(page: PageText, body: float) -> tuple[list[FigureArea], set[Lin
 
 def _top_margin(page: PageText, drawn: Box, barriers: Sequence[Line], body: float) -> float:
     """Where a figure's text may begin above its drawing: MARGIN_Y up for a title, but never
-    across prose, a fraction bar or a body-sized line with "=" (a display equation right
-    above a figure must stay)."""
+    across prose, nor a display equation right above the figure: a fraction bar or a
+    body-sized line with "=" keeps a line's height below it (the denominator) out too."""
     x0, y0, x1, _ = drawn
     top = max(y0 - MARGIN_Y, 0.0)
     stops = [b.y1 for b in barriers if b.y1 <= y0 and overlaps_x(b.x0, b.x1, x0, x1)]
-    stops += [
+    equation = [
         ln.y1
         for ln in page.lines
-        if ln.y0 >= top
-        and ln.y1 <= y0 + 1
+        if ln.y1 >= top
+        and ln.y0 < y0
         and overlaps_x(ln.x0, ln.x1, x0, x1)
         and ln.size >= body - 0.5
         and "=" in ln.text
     ]
-    stops += [
+    equation += [
         r[3]
         for r in page.paths
         if r[3] - r[1] < MIN_PART_HEIGHT
         and r[2] - r[0] >= 5
-        and r[1] >= top
-        and r[3] < y0 - 1
+        and top <= r[3] < y0 - 1
         and overlaps_x(r[0], r[2], x0, x1)
     ]
+    stops += [min(y0, y + body) for y in equation]
     return max([top, *stops])
 
 

@@ -1,0 +1,131 @@
+"""Figure text: labels drawn inside figures leave the section text (so passages, answers and
+definitions), while captions, tables, equations and prose around them stay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdf_factory import (
+    DIAGRAM_LABELS,
+    EQUATION_PARTS,
+    FIGURE_CAPTION,
+    IMAGE_LABELS,
+    SIDE_PROSE,
+    TABLE_CAPTION,
+    TABLE_CELLS,
+    make_figure_paper,
+)
+from repo_paths import PAPERS
+
+from reader.ingest.chunking import chunk_sections
+from reader.models import ExtractedPaper, SectionRole
+from reader.pdf.extract import extract_paper
+from reader.pdf.figures import split_figure_text
+from reader.pdf.graphics import clusters
+from reader.pdf.layout import Line, PageText
+from reader.settings import Settings
+
+
+def _text(paper: ExtractedPaper) -> str:
+    return " ".join(" ".join(s.text.split()) for s in paper.sections)
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_labels_leave_the_text_and_caption_table_equation_prose_stay(
+    tmp_path: Path, columns: int
+) -> None:
+    paper = extract_paper(make_figure_paper(tmp_path / "f.pdf", columns), Settings())
+    text = _text(paper)
+    for label in DIAGRAM_LABELS + IMAGE_LABELS:
+        assert label not in text, label
+    assert FIGURE_CAPTION in text and TABLE_CAPTION in text
+    for cell in TABLE_CELLS:
+        assert cell in text, cell
+    for part in EQUATION_PARTS:
+        assert part in text, part
+    for prose in ("Method begins here.", "After the figure the method goes on.", "The table"):
+        assert prose in text, prose
+    if columns == 2:
+        assert SIDE_PROSE.strip() in text
+    # The labels are kept, tagged with their page, outside the sections.
+    # (Labels on one baseline make one line: "EncQzeta MomKeta".)
+    tagged = {
+        page: " ".join(f.text for f in paper.figure_text if f.page == page) for page in (1, 2)
+    }
+    assert all(label in tagged[1] for label in DIAGRAM_LABELS), tagged
+    assert all(label in tagged[2] for label in IMAGE_LABELS), tagged
+    words = " ".join(tagged.values()).split()
+    assert sorted(words) == sorted(DIAGRAM_LABELS + IMAGE_LABELS)
+
+
+def test_labels_reach_no_passage(tmp_path: Path) -> None:
+    paper = extract_paper(make_figure_paper(tmp_path / "f.pdf"), Settings())
+    chunks = chunk_sections("p", paper.sections, Settings())
+    method = " ".join(c.text for c in chunks if c.section_role == SectionRole.METHOD)
+    assert "Method begins here." in method and FIGURE_CAPTION in method
+    for chunk in chunks:
+        for label in DIAGRAM_LABELS + IMAGE_LABELS:
+            assert label not in chunk.text
+
+
+def _line(y: float, text: str, block: int, x0: float = 100, size: float = 7.0) -> Line:
+    return Line(1, x0, y, x0 + 6 * len(text), y + size, text, size, size, False, block, True, True)
+
+
+def test_drawings_without_a_figure_caption_keep_their_text() -> None:
+    """A boxed algorithm or a ruled table is drawn too: without "Figure N:" it is no figure."""
+    lines = (_line(110, "for each batch do", 0), _line(130, "update encoder", 1))
+    page = PageText(1, 612, 792, lines, 2, paths=((90, 100, 400, 200),))
+    kept, dropped = split_figure_text(page, 10.0)
+    assert kept == page and dropped == ()
+
+
+def test_a_figure_caption_takes_the_labels_but_not_the_prose_above() -> None:
+    prose = [_line(60 + 12 * k, "word " * 12, 0, x0=72, size=10.0) for k in range(3)]
+    labels = [_line(130, "EncQ", 1), _line(170, "LossXi", 2)]
+    caption = _line(215, "Figure 3: The toy model.", 3, x0=72, size=9.0)
+    page = PageText(1, 612, 792, (*prose, *labels, caption), 6, paths=((90, 120, 400, 200),))
+    kept, dropped = split_figure_text(page, 10.0)
+    assert [ln.text for ln in dropped] == ["EncQ", "LossXi"]
+    assert kept.lines == (*prose, caption)
+
+
+def test_clusters_join_near_drawings_only() -> None:
+    near = [(0.0, 0.0, 10.0, 10.0), (15.0, 0.0, 25.0, 10.0), (30.0, 5.0, 40.0, 8.0)]
+    far = [(200.0, 200.0, 210.0, 210.0)]
+    groups = sorted(clusters(near + far, 12.0, 612, 792))
+    assert groups == [(0.0, 0.0, 40.0, 10.0), (200.0, 200.0, 210.0, 210.0)]
+    # A hostile page (thousands of page-sized shapes) gives up rather than grind.
+    assert clusters([(0.0, 0.0, 600.0, 780.0)] * 5000 + [(1.0, 1.0, 2.0, 2.0)], 12.0, 612, 792)
+
+
+def test_moco_figure_2_labels_are_in_no_method_passage() -> None:
+    path = PAPERS / "1911.05722.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    paper = extract_paper(path, Settings())
+    chunks = chunk_sections("1911.05722", paper.sections, Settings())
+    method = [" ".join(c.text.split()) for c in chunks if c.section_role == SectionRole.METHOD]
+    joined = " ".join(method)
+    # The words drawn in Figure 2 ("contrastive loss", "gradient", "q·k", "encoder q", ...).
+    for label in (
+        "contrastive loss contrastive loss",
+        "gradient gradient",
+        "q·k q·k",
+        "encoder q encoder k",
+        "sampling momentum encoder",
+        "(a) end-to-end xq",
+    ):
+        assert label not in joined, label
+    # The prose and the caption around the figure stay.
+    for prose in (
+        "Figure 2. Conceptual comparison of three contrastive loss mechanisms",
+        "The key representations are sampled from a memory bank",
+        "Another mechanism is the memory bank approach proposed by",
+        "Relations to previous mechanisms. MoCo is a general mechanism",
+        "Dictionary as a queue. At the core of our approach",
+    ):
+        assert prose in joined, prose
+    pages = {f.page for f in paper.figure_text if f.text in ("gradient", "q·k", "sampling")}
+    assert 3 in pages
