@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from reader.answers.answer_types import answer_type
 from reader.answers.retrieval import Retriever, score_key
-from reader.answers.windows import Question, Window, answer_type_cue, windows
+from reader.answers.windows import Question, Window, windows
 from reader.errors import LLMError
 from reader.models import Answer, AnswerOption, Citation, Hit, PaperRef, SectionRole
 from reader.settings import Settings
@@ -133,13 +134,12 @@ class Answerer:
 
     def question(self, query_text: str) -> Question:
         """The question's weighted terms, the term it asks to define, its answer type."""
-        named, name_stems = self.retriever.named_papers(query_text)
+        _, name_stems = self.retriever.named_papers(query_text)
+        named = self.retriever.asked_paper(query_text)
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
         weights = self.retriever.match_weights(query_text, name_stems)
         stems = frozenset(match_stems(query_text))
-        return Question(
-            weights, stems, defined_term(query_text), answer_type_cue(query_text), named
-        )
+        return Question(weights, stems, defined_term(query_text), answer_type(query_text), named)
 
     def choose(self, query_text: str, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:
         """Answers, best first, each from passages no better answer quotes: the window with

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from reader.concepts.acronyms import looks_like_acronym, match_long_form
 from reader.text.query import STOP_WORDS
 from reader.text.stems import WORD, word_stem
 
@@ -32,18 +33,57 @@ class NameMatch:
 
     paper_ids: frozenset[str]
     stems: frozenset[str]
+    first: frozenset[str] = frozenset()  # the paper(s) named first: the one asked about
 
 
 def _words(text: str) -> NameKey:
     return tuple(word_stem(w) for w in WORD.findall(text.lower()))
 
 
+_DEFINED = re.compile(r"\(([A-Z][\w-]{1,15})\)")  # "Momentum Contrast (MoCo)"
+_VERSIONED = re.compile(r"\b([A-Z][A-Za-z]+ v\d)\b")  # "MoCo v2"
+
+
+def self_names(title: str, opening: str) -> dict[str, int]:
+    """Names a paper gives itself in its abstract and introduction, each with how many title
+    words back it: the acronym it defines whose long form covers most title words ("Vision
+    Transformer (ViT)" for "... Transformers for Image Recognition"), and a versioned name it
+    uses twice or whose base it defines ("MoCo v2", backed as strongly as a name can be)."""
+    title_stems = {word_stem(w) for w in WORD.findall(title.lower())} - STOP_WORDS
+    best: tuple[int, int, str] | None = None
+    counts = Counter(m.group(1) for m in _DEFINED.finditer(opening))
+    for m in _DEFINED.finditer(opening):
+        short = m.group(1)
+        if not looks_like_acronym(short):
+            continue
+        long_form = match_long_form(short, opening[max(0, m.start() - 200) : m.start()])
+        if not long_form:
+            continue
+        stems = [word_stem(w) for w in WORD.findall(long_form.lower())]
+        covered = sum(s in title_stems for s in stems)
+        if covered == 0 or 2 * covered < len(stems):
+            continue  # an acronym of something else the paper uses ("SGD", "NLP")
+        rank = (covered, counts[short], short)
+        best = rank if best is None or rank > best else best
+    names = {best[2]: best[0]} if best else {}
+    for version in set(_VERSIONED.findall(opening)):
+        # "MoCo v2" in a paper that defines "(MoCo)": its own next version, not a citation.
+        if opening.count(version) >= 2 or version.split()[0] in counts:
+            names[version] = len(title_stems) + 1
+    return names
+
+
 def paper_name_keys(
-    papers: Iterable[NamedPaper], weak: Collection[str] = ()
+    papers: Iterable[NamedPaper],
+    weak: Collection[str] = (),
+    openings: Mapping[str, str] | None = None,
 ) -> dict[str, set[NameKey]]:
-    """Word sequences (stemmed) by which a reader names each paper. For the papers in `weak`
-    a two-word title phrase is not enough ("resolution images" does not name "High-Resolution
-    Image Synthesis ..."): only names and phrases of three words or more count."""
+    """Word sequences (stemmed) by which a reader names each paper: its short name, whole
+    title, title head, title acronym, a title phrase of three or more words no other title
+    has, its opening two words, and the names it gives itself in `openings` (abstract and
+    introduction text, by paper id). For the papers in `weak` only names and phrases of
+    three words or more count ("resolution images" does not name "High-Resolution Image
+    Synthesis ...")."""
     papers = list(papers)
     phrases: dict[str, set[NameKey]] = {}
     for p in papers:
@@ -52,12 +92,17 @@ def paper_name_keys(
         for n in (2, 3, 4):
             for i in range(len(title_words) - n + 1):
                 gram = title_words[i : i + n]
+                # Two words name a paper only where its title starts ("Momentum Contrast"),
+                # not mid-title ("image text" in "... Image-Text Foundation Models").
+                if n == 2 and i > 0:
+                    continue
                 if not any(w in STOP_WORDS or w.isdigit() for w in gram):
                     grams.add(tuple(word_stem(w) for w in gram))
         phrases[p.id] = grams
     # A phrase in several titles ("image recognition") names none of them.
     counts = Counter(g for grams in phrases.values() for g in grams)
     keys: dict[str, set[NameKey]] = {}
+    claims: dict[NameKey, list[tuple[int, str]]] = {}
     for p in papers:
         shortest = 3 if p.id in weak else 2
         own = {g for g in phrases[p.id] if counts[g] == 1 and len(g) >= shortest}
@@ -69,7 +114,17 @@ def paper_name_keys(
             own.add(_words(head))
         for acronym in re.findall(r"\(([A-Za-z][\w-]{1,15})\)", title):
             own.add(_words(acronym))
+        if len(_words(title)) >= 3:
+            own.add(_words(title))  # "Attention Is All You Need", all stop words but one
+        if openings and p.id in openings and not looks_like_acronym(p.short_name or ""):
+            for name, backing in self_names(title, openings[p.id]).items():
+                claims.setdefault(_words(name), []).append((backing, p.id))
         keys[p.id] = {k for k in own if k and not (len(k) == 1 and k[0] in STOP_WORDS)}
+    # "MoCo" is defined by MoCo and by MoCo v2: it names the paper whose title backs it most.
+    for key, backers in claims.items():
+        backing, pid = max(backers)
+        if [b for b, _ in backers].count(backing) == 1:
+            keys[pid].add(key)
     return keys
 
 
@@ -92,4 +147,9 @@ def named_in(text: str, keys: Mapping[str, set[NameKey]]) -> NameMatch:
             for o in spans
         )
     ]
-    return NameMatch(frozenset(s[2] for s in kept), frozenset(stem for s in kept for stem in s[3]))
+    start = min((s[0] for s in kept), default=0)
+    return NameMatch(
+        frozenset(s[2] for s in kept),
+        frozenset(stem for s in kept for stem in s[3]),
+        frozenset(s[2] for s in kept if s[0] == start),
+    )

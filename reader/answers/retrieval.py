@@ -54,6 +54,11 @@ class ChunkSource(KeywordSource, Protocol):
 
 
 _WORD = re.compile(r"[^\W_]+")
+_COMPARING = re.compile(
+    r"\b(?:compare[sd]?|comparison|differ(?:s|ent|ence)?|versus|vs\.?|between|both)\b",
+    re.IGNORECASE,
+)
+OPENING_CHARS = 8000  # of abstract and introduction, searched for the names a paper gives itself
 RERANK_DEPTH = 30  # fused candidates re-scored by sentence coverage
 COVERAGE_WEIGHT = 1.0  # in units of a rank-1 RRF contribution
 # A paper states its main ideas in its abstract and introduction (where the study plan starts
@@ -210,8 +215,33 @@ class Retriever:
         known: list[NamedPaper] = [*papers, *absent]
         key = tuple(p.id for p in known)
         if self._names is None or self._names[0] != key:
-            self._names = (key, paper_name_keys(known, weak={p.id for p in absent}))
+            openings = {p.id: self.opening(p.id) for p in papers}
+            weak = {p.id for p in absent}
+            self._names = (key, paper_name_keys(known, weak, openings))
         return named_in(text, self._names[1])
+
+    def asked_paper(self, text: str) -> frozenset[str]:
+        """The ingested paper a question is about: the one it names first ("Which β2 does
+        Attention Is All You Need set for its Adam optimizer?"), or every one it names when
+        it compares them."""
+        match = self.name_match(text)
+        ingested = {p.id for p in self.store.papers()}
+        if _COMPARING.search(text):
+            return match.paper_ids & ingested
+        return match.first & ingested
+
+    def opening(self, paper_id: str) -> str:
+        """The start of a paper's abstract and introduction, where it names itself."""
+        parts: list[str] = []
+        size = 0
+        for sc in self.store.iter_chunks(paper_id):
+            if sc.chunk.section_role not in (SectionRole.ABSTRACT, SectionRole.INTRODUCTION):
+                continue
+            parts.append(sc.chunk.text)
+            size += len(sc.chunk.text)
+            if size >= OPENING_CHARS:
+                break
+        return " ".join(parts)[:OPENING_CHARS]
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency of a stem over the library's passages (built once)."""

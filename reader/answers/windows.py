@@ -7,6 +7,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from reader.answers.answer_types import (
+    CARRIES_CLOSE,
+    AnswerType,
+    Kind,
+    is_display_equation,
+    is_settings_sentence,
+)
 from reader.answers.retrieval import score_key
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
@@ -18,45 +25,15 @@ MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this man
 KEYWORD_WEIGHT = 0.45
 RANK_WEIGHT = 0.08
 DEFINITION_BONUS = 0.25  # "what is X?" and the window opens by defining X
-ANSWER_TYPE_BONUS = 0.08
-OTHER_PAPER_PENALTY = 0.1  # the question names a paper and this window is from another
+# The question names a paper and this window is from another: the named paper's windows
+# come first (a passage of B that mentions A's words is not A's answer).
+OTHER_PAPER_PENALTY = 0.5
 EXTRA_SENTENCE_COST = 0.03  # a longer window must earn its extra sentences
 NOVELTY_WEIGHT = 0.2  # a window that only restates the question is not an answer
 NOVEL_ENOUGH = 6  # new content words that make a window more than a restatement
 ANAPHORA_PENALTY = 0.05
 ROLE_PENALTY = {SectionRole.APPENDIX: 0.05, SectionRole.REFERENCES: 0.2, SectionRole.OTHER: 0.02}
 
-_QUANTITY = re.compile(
-    r"\b(?:how\s+(?:many|much|large|big|long|often)|what\s+(?:fraction|"
-    r"percentage|proportion|share|number|ratio|size|rate))\b",
-    re.IGNORECASE,
-)
-_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
-_HOW = re.compile(r"^\s*(?:how|in\s+what\s+way)\b", re.IGNORECASE)
-# A quantity, not a cross-reference ("Section 3.1", "Table 2", "[12]").
-_WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
-# Instances named: "such as A and B", "namely A", "including A, B and C".
-_HAS_INSTANCE = re.compile(
-    r"\b(?:such\s+as|namely|including|e\.g\.|i\.e\.)\s|\b\w+,\s+\w+,?\s+and\s+\w+",
-    re.IGNORECASE,
-)
-_HAS_NUMBER = re.compile(
-    r"(?<![\[\d.])(?<!Section )(?<!Sec\. )(?<!Figure )(?<!Fig\. )(?<!Table )(?<!Eq\. )"
-    r"(?<!Appendix )\b\d+(?:\.\d+)?(?!\])(?:\s*%)?"
-)
-_HAS_REASON = re.compile(
-    r"\b(?:because|since|due\s+to|so\s+that|in\s+order\s+to|the\s+reason|suspect|hypothesi[sz]e|"
-    r"to\s+(?:avoid|prevent|counteract|address|overcome|alleviate|remedy)|which\s+(?:is\s+)?not"
-    r"|cannot|caused\s+by|leads?\s+to|leading\s+to|this\s+(?:allows|enables|ensures))\b",
-    re.IGNORECASE,
-)
-_HAS_METHOD = re.compile(
-    r"\bwe\s+(?:\w+ly\s+)?(?:use|add|apply|reshape|prepend|append|compute|employ|adopt|replace|"
-    r"feed|map|concatenate|insert|split|maintain|encode|build|introduce|define|let|scale|"
-    r"multiply|sum|average|mask|sample|train|treat|transpose|omit|cascade)\b"
-    r"|\bby\s+(?:\w+ing)\b|\bis\s+(?:computed|obtained|defined|given)\s+(?:as|by)\b",
-    re.IGNORECASE,
-)
 # A caption, or a caption the extractor ran into a sentence ("... Figure 9: Comparison of").
 # "(a) X" is left alone: enumerations in prose are often the answer.
 _CAPTION = re.compile(
@@ -77,20 +54,6 @@ _CROSS_REFERENCE = re.compile(
     r"(?:Section|Sec\.|Appendix|Table|Figure|Fig\.)\s*[\dA-Z]",
     re.IGNORECASE,
 )
-
-
-def answer_type_cue(question: str) -> re.Pattern[str] | None:
-    """What an answer to this kind of question contains: a number, a reason, a method or
-    named instances."""
-    if _QUANTITY.search(question):
-        return _HAS_NUMBER
-    if _WHY.search(question):
-        return _HAS_REASON
-    if _HOW.search(question):
-        return _HAS_METHOD
-    if _WHICH.search(question):
-        return _HAS_INSTANCE
-    return None
 
 
 @dataclass(frozen=True)
@@ -119,7 +82,7 @@ class Question:
     weights: Mapping[str, float]  # match stem -> IDF, without the names of asked-about papers
     stems: frozenset[str]  # every match stem of the question, names included
     term: str | None  # "what is X?" -> X
-    cue: re.Pattern[str] | None
+    answer_type: AnswerType
     named: frozenset[str]  # papers the question names
 
 
@@ -130,10 +93,12 @@ class _Sentence:
     bonus: float  # it has the kind of content the question asks for
     penalty: float  # caption, fragment or cross-reference
     aside: bool  # caption or footnote: quoted alone, never run into the prose around it
+    equation: bool = False  # a display equation: quoted after the prose that leads to it
 
 
 def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]:
-    """Every window of one to three prose sentences of the pool, best lexical evidence first."""
+    """Every window of one to three prose sentences of the pool (for a formula question, with
+    the display equations they lead to), best lexical evidence first."""
     total = sum(question.weights.values()) or 1.0
     found: list[Window] = []
     for i, hit in enumerate(pool):
@@ -142,9 +107,15 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
             base -= OTHER_PAPER_PENALTY
         spans = split_sentences(hit.text)
         aside = _aside_sentences(spans)
-        sents = [_sentence(span.text, question, a) for span, a in zip(spans, aside, strict=True)]
+        sents = [
+            _sentence(span.text, question, a, n == 0)
+            for n, (span, a) in enumerate(zip(spans, aside, strict=True))
+        ]
+        # A passage's section title says what it is about ("7.1 AdaMax"): its words count
+        # for the coverage of every window of it, at half weight.
+        context = match_stems(hit.section)
         for j, first in enumerate(sents):
-            if first is None:
+            if first is None or first.equation:
                 continue
             stems: set[str] = set()
             length = -1
@@ -156,9 +127,9 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
                 group.append(s)
                 stems |= s.stems
                 length += 1 + len(s.text)
-                if _FINISHED.search(s.text) or k == len(sents) - 1:
+                if s.equation or _FINISHED.search(s.text) or k == len(sents) - 1:
                     # An answer never stops mid-sentence (before a display equation or a list).
-                    found.append(_window(question, i, j, group, stems, base, total))
+                    found.append(_window(question, i, j, group, stems, context, base, total))
     found.sort(key=lambda w: (score_key(w.lexical), w.hit_index, w.position, len(w.sentences)))
     return found
 
@@ -177,18 +148,23 @@ def _aside_sentences(spans: Sequence[SentenceSpan]) -> list[bool]:
     return aside
 
 
-def _sentence(text: str, question: Question, aside: bool) -> _Sentence | None:
+def _sentence(text: str, question: Question, aside: bool, opens: bool) -> _Sentence | None:
     if not is_prose(text):
-        return None
+        kind = question.answer_type.kind
+        if kind == Kind.FORMULA and is_display_equation(text):
+            # "How is X computed?": the equation is the answer, as the PDF prints it.
+            return _Sentence(text, frozenset(match_stems(text)), CARRIES_CLOSE, 0.0, False, True)
+        if not (kind == Kind.QUANTITY and is_settings_sentence(text)):
+            return None  # "with β1 = 0.9, β2 = 0.98 and ϵ = 10−9" is mostly symbols, yet prose
     penalty = 0.0
     if aside:
         penalty = 0.1
-    elif text[:1].islower():
-        penalty = 0.05  # a fragment cut mid-sentence
+    elif opens and text[:1].islower():
+        penalty = 0.05  # a fragment: the passage starts mid-sentence
     elif _CROSS_REFERENCE.search(text):
         penalty = 0.05
-    cue = question.cue is not None and question.cue.search(text) is not None
-    return _Sentence(text, frozenset(match_stems(text)), ANSWER_TYPE_BONUS * cue, penalty, aside)
+    bonus = question.answer_type.bonus(text)
+    return _Sentence(text, frozenset(match_stems(text)), bonus, penalty, aside)
 
 
 def _window(
@@ -197,10 +173,13 @@ def _window(
     position: int,
     group: Sequence[_Sentence],
     stems: set[str],
+    context: set[str],
     base: float,
     total: float,
 ) -> Window:
-    coverage = sum(w for s, w in question.weights.items() if s in stems) / total
+    found = sum(w for s, w in question.weights.items() if s in stems)
+    around = sum(w for s, w in question.weights.items() if s in context and s not in stems)
+    coverage = min(1.0, (found + 0.5 * around) / total)
     # New words, not numbers or symbols: what the window says beyond the question.
     novel = [s for s in stems - question.stems if s.isalpha() and len(s) > 2]
     novelty = min(1.0, len(novel) / NOVEL_ENOUGH)

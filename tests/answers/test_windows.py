@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from reader.answers.windows import Question, answer_type_cue, windows
+from reader.answers.answer_types import answer_type
+from reader.answers.windows import Question, windows
 from reader.models import Hit, SectionRole
 from reader.text.stems import match_stem, match_stems
 
 
 def question(text: str, term: str | None = None) -> Question:
     stems = frozenset(match_stems(text))
-    return Question({s: 1.0 for s in stems}, stems, term, answer_type_cue(text), frozenset())
+    return Question({s: 1.0 for s in stems}, stems, term, answer_type(text), frozenset())
 
 
 def hit(text: str, role: SectionRole = SectionRole.METHOD) -> Hit:
@@ -27,21 +26,6 @@ def hit(text: str, role: SectionRole = SectionRole.METHOD) -> Hit:
 )  # fmt: skip
 def test_inflections_match(a: str, b: str) -> None:
     assert match_stem(a) == match_stem(b)
-
-
-def test_answer_type_cues() -> None:
-    number = answer_type_cue("What fraction of the tokens are masked?")
-    assert isinstance(number, re.Pattern)
-    assert number.search("we mask 15% of all tokens")
-    # A cross-reference is not a quantity.
-    assert not number.search("In Section 3.1, we mention the masking strategy.")
-    reason = answer_type_cue("Why is the dot product scaled?")
-    assert reason is not None and reason.search("To counteract this effect, we scale it.")
-    method = answer_type_cue("How does the model encode position?")
-    assert method is not None and method.search("In this work, we use sine and cosine functions.")
-    instance = answer_type_cue("Which inductive biases does it lack?")
-    assert instance is not None and instance.search("biases such as locality")
-    assert answer_type_cue("What is the learning rate?") is None
 
 
 def test_windows_stay_in_budget_and_cover_one_to_three_sentences() -> None:
@@ -113,3 +97,35 @@ def test_an_answer_never_stops_before_its_list_or_equation() -> None:
     assert all(w.sentences[-1].endswith(".") for w in found)
     assert any(w.text.endswith("which separately encodes image and text.") for w in found)
     assert not any(w.text.endswith(("modes:", "as", "(4)")) for w in found)
+
+
+def test_a_formula_question_quotes_the_display_equation_after_its_lead_in() -> None:
+    text = (
+        "Each layer contains a fully connected feed-forward network, applied to each position "
+        "separately. This consists of two linear transformations with a ReLU in between.\n\n"
+        "FFN(x) = max(0, xW1 + b1)W2 + b2 (2)\n\n"
+        "While the linear transformations are the same across positions, they use different "
+        "parameters from layer to layer."
+    )
+    found = windows(question("How is the feed-forward network computed?"), [hit(text)], 600)
+    assert "FFN(x) = max(0, xW1 + b1)W2 + b2 (2)" in found[0].text
+    assert not found[0].text.startswith("FFN")  # never opens with the bare equation
+    other = windows(question("What does the feed-forward network do?"), [hit(text)], 600)
+    assert all("FFN(x)" not in w.text for w in other)  # not a formula question: prose only
+
+
+def test_a_settings_sentence_mostly_symbols_answers_a_quantity_question() -> None:
+    text = (
+        "We used the Adam optimizer with β1 = 0.9, β2 = 0.98 and ϵ = 10−9. "
+        "We varied the learning rate over the course of training, according to a formula."
+    )
+    found = windows(question("Which β2 does the Transformer use?"), [hit(text)], 400)
+    assert found[0].text.startswith("We used the Adam optimizer")
+
+
+def test_section_title_words_count_toward_coverage() -> None:
+    text = "The rule is remarkably simple and recursive, with an initial value of zero."
+    inside = Hit(1, "p", "Paper", "7.1 AdaMax", SectionRole.METHOD, 3, text, 1)
+    elsewhere = Hit(2, "p", "Paper", "2 Setup", SectionRole.METHOD, 3, text, 1)
+    q = question("What is the rule of AdaMax?")
+    assert windows(q, [inside], 300)[0].coverage > windows(q, [elsewhere], 300)[0].coverage

@@ -1,0 +1,98 @@
+"""What a question asks for, and which sentences carry it (made-up sentences, fast)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.answers.answer_types import (
+    Kind,
+    answer_type,
+    is_display_equation,
+    is_settings_sentence,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many layers does the encoder have?", Kind.QUANTITY),
+        ("What fraction of the tokens are masked?", Kind.QUANTITY),
+        ("Which β2 does the paper set for Adam?", Kind.QUANTITY),
+        ("What is the learning rate?", Kind.QUANTITY),
+        ("Which batch size is used for pre-training?", Kind.QUANTITY),
+        ("What are the default settings of the optimizer?", Kind.QUANTITY),
+        ("How is the attention output computed?", Kind.FORMULA),
+        ("What is the update rule of AdaMax?", Kind.FORMULA),
+        ("What is the formula of the feed-forward layer?", Kind.FORMULA),
+        ("What is the training loss of the captioner?", Kind.FORMULA),
+        ("Why is the dot product scaled?", Kind.REASON),
+        ("What is the reason for warmup?", Kind.REASON),
+        ("How does the model encode position?", Kind.METHOD),
+        ("Which inductive biases does it lack?", Kind.INSTANCES),
+        ("Which two losses does it combine?", Kind.INSTANCES),
+        ("What is GELU?", Kind.OTHER),
+    ],
+)
+def test_question_kinds(question: str, kind: Kind) -> None:
+    assert answer_type(question).kind == kind
+
+
+def test_a_quantity_near_the_asked_noun_beats_a_number_elsewhere() -> None:
+    asked = answer_type("How many layers does the encoder have?")
+    close = asked.bonus("The encoder is composed of a stack of N = 6 identical layers.")
+    far = asked.bonus("In 2017 we trained an encoder whose width we chose by validation on data.")
+    none = asked.bonus("The encoder is composed of a stack of identical layers.")
+    assert close > far > none == 0.0
+
+
+def test_a_symbol_with_its_value_is_the_quantity_asked() -> None:
+    asked = answer_type("Which β2 does the paper use?")
+    assert asked.symbols == {"β2"}
+    assert asked.bonus("We used Adam with β1 = 0.9, β2 = 0.98 and ϵ = 10−9.") > asked.bonus(
+        "A small β2 matters for sparse gradients, see Section 3."
+    )
+
+
+def test_cross_references_and_citations_are_not_quantities() -> None:
+    asked = answer_type("How many heads are used?")
+    assert asked.bonus("As shown in Section 3.1 and Table 2, heads attend differently [12].") == 0
+
+
+@pytest.mark.parametrize(
+    ("kind_question", "carrier", "plain"),
+    [
+        (
+            "Why is the dot product scaled?",
+            "To counteract this effect, we scale the dot products.",
+            "The dot products are scaled in every layer.",
+        ),
+        (
+            "How does the model encode position?",
+            "In this work, we use sine and cosine functions of different frequencies.",
+            "Position matters for the model.",
+        ),
+        (
+            "How is the shortcut computed?",
+            "The shortcut is computed as y = F(x) + x.",
+            "The shortcut helps optimisation.",
+        ),
+        (
+            "Which inductive biases does it lack?",
+            "It lacks biases such as locality and translation equivariance.",
+            "It lacks biases.",
+        ),
+    ],
+)
+def test_sentences_that_carry_the_asked_kind_get_a_bonus(
+    kind_question: str, carrier: str, plain: str
+) -> None:
+    asked = answer_type(kind_question)
+    assert asked.bonus(carrier) > asked.bonus(plain)
+
+
+def test_display_equations_and_settings_sentences() -> None:
+    assert is_display_equation("FFN(x) = max(0, xW1 + b1)W2 + b2 (2)")
+    assert not is_display_equation("A sentence without any math in it at all, for sure.")
+    assert is_settings_sentence("We used the Adam optimizer with β1 = 0.9, β2 = 0.98.")
+    assert not is_settings_sentence("β1 = 0.9, β2 = 0.98")  # no words around the values
+    assert not is_settings_sentence("Smith et al. In Proceedings of NIPS, pp. 1-9, 2017.")
