@@ -304,6 +304,9 @@ class ConceptResult:
     glossary: GlossaryEntry | None
     reading_list: tuple[ReadingListRef, ...] = ()
     hint: str | None = None  # e.g. how to ingest the paper that introduces it
+    # The term as the lookup resolved it, spelled as the papers write it ("ReLUs" -> "ReLU",
+    # "masked language model" -> "MLM"); "" from older callers means `term`.
+    canonical: str = ""
 
 
 # ---------------------------------------------------------------- ingest

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 _PAREN = re.compile(r"\(([^()]{1,80})\)")
 _WORDS = re.compile(r"[A-Za-z0-9][\w'-]*")
+_PLURAL = r"(?:s|['’]s)?"  # "GELUs", "ReLU’s"
 
 
 def looks_like_acronym(term: str) -> bool:
@@ -66,17 +67,15 @@ def find_expansions(term: str, texts: Iterable[str]) -> Counter[str]:
     """Long forms that `texts` give for acronym `term`, counted (either order of definition)."""
     found: Counter[str] = Counter()
     short, plural = _singular(term.strip())
-    pattern = re.compile(rf"\(\s*{re.escape(short)}s?\s*[,;)]|\(\s*{re.escape(short)}s?\s*\)")
-    after = re.compile(rf"\b{re.escape(short)}s?\s*\(([^()]{{3,80}})\)")
+    # "(GELUs)", "(ReLU’s)", "(MLM;": the acronym alone in parentheses, maybe plural.
+    pattern = re.compile(rf"\(\s*{re.escape(short)}{_PLURAL}\s*[,;)]")
+    after = re.compile(rf"\b{re.escape(short)}{_PLURAL}\s*\(([^()]{{3,80}})\)")
     for text in texts:
         for m in pattern.finditer(text):
             long_form = match_long_form(short, text[max(0, m.start() - 200) : m.start()])
             if long_form:
-                found[
-                    _clean(
-                        long_form, plural or text[m.start() : m.end()].rstrip(",;) ").endswith("s")
-                    )
-                ] += 1
+                written_plural = re.search(r"s\s*[,;)]$", text[m.start() : m.end()])
+                found[_clean(long_form, plural or bool(written_plural))] += 1
         for m in after.finditer(text):
             inner = m.group(1).strip()
             long_form = match_long_form(short, inner)
@@ -100,7 +99,9 @@ def best_expansion(
         return None
     by_key: Counter[str] = Counter()
     spelling: dict[str, str] = {}
-    for form, n in found.items():
+    # The commonest spelling; "layer normalization" over "Layer normalization", whose capital
+    # may only open a sentence.
+    for form, n in sorted(found.items(), key=lambda kv: (-kv[1], not kv[0][:1].islower())):
         key = form.lower()
         by_key[key] += n
         spelling.setdefault(key, form)
@@ -116,18 +117,31 @@ def best_expansion(
     return spelling[key]
 
 
-def find_acronym(long_form: str, texts: Iterable[str]) -> str | None:
-    """The acronym `texts` define for a long form ("masked language model (MLM)")."""
-    words = long_form.split()
-    if len(words) < 2:
-        return None
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
-    pattern = re.compile(rf"{body}s?[”\"’']?\s*\(([A-Za-z][\w-]{{1,11}})\)", re.IGNORECASE)
+def find_acronym(long_form: str, texts: Iterable[str]) -> Counter[str]:
+    """Acronyms `texts` define for exactly this long form ("masked language model (MLM)"),
+    counted; any case, hyphens or spaces between its words, plural allowed."""
+    words = [w for w in re.split(r"[\s\-]+", long_form) if w]
     found: Counter[str] = Counter()
+    if len(words) < 2:
+        return found
+    body = r"[\s\-]*".join(re.escape(w) for w in words)
+    pattern = re.compile(
+        rf"(?<![\w-]){body}(?:s|es)?[”\"’']?\s*\(([A-Za-z][\w-]{{1,11}}?){_PLURAL}\)",
+        re.IGNORECASE,
+    )
+    key = _key(long_form)
     for text in texts:
         for m in pattern.finditer(text):
-            candidate = m.group(1)
-            short, _ = _singular(candidate)
-            if looks_like_acronym(short) and match_long_form(short, text[m.start() : m.start(1)]):
+            short = m.group(1)
+            if not looks_like_acronym(short):
+                continue
+            # The letters must come from this long form, not from words before it
+            # ("root mean square layer normalization (RMSNorm)" is not "layer normalization").
+            matched = match_long_form(short, text[max(0, m.start() - 200) : m.start(1)])
+            if matched and _key(_clean(matched, True)) == key:
                 found[short] += 1
-    return found.most_common(1)[0][0] if found else None
+    return found
+
+
+def _key(phrase: str) -> str:
+    return re.sub(r"[\W_]+", "", phrase.lower()).removesuffix("s")

@@ -13,12 +13,13 @@ from reader.concepts.acronyms import (
     find_acronym,
     find_expansions,
     looks_like_acronym,
+    match_long_form,
 )
 from reader.concepts.glossary import Glossary
+from reader.concepts.variants import bare_uses, preferred_spelling, singular_terms
 from reader.errors import QueryError
 from reader.models import (
     ConceptResult,
-    Definition,
     GlossaryEntry,
     Occurrence,
     PaperRecord,
@@ -27,7 +28,12 @@ from reader.models import (
     StoredChunk,
 )
 from reader.settings import Settings
-from reader.text.definitions import definition_candidates
+from reader.text.definitions import (
+    Candidate,
+    defining_papers,
+    definition_candidates,
+    rank_definitions,
+)
 from reader.text.query import CAMEL, compact, normalize_query, normalize_text, term_pattern
 
 MAX_SCAN = 5000  # passages scanned per lookup; counts of a very common word stop there
@@ -39,6 +45,17 @@ DEFINITION_CHARS = 420
 class _Match:
     chunk: StoredChunk
     count: int
+
+
+@dataclass(frozen=True)
+class _Name:
+    """What a typed term resolved to: the name to report, its expansion, every form to look
+    for, and the papers that define the acronym."""
+
+    canonical: str
+    expansion: str | None
+    forms: tuple[str, ...]
+    definers: tuple[str, ...]
 
 
 class ConceptFinder:
@@ -55,57 +72,106 @@ class ConceptFinder:
         self.settings = settings
         self.glossary = glossary
         self.reading_list = reading_list
+        # Scans of the current lookup: resolving a term asks for the same forms more than once.
+        self._scans: dict[tuple[str, ...], list[_Match]] = {}
 
     def lookup(self, term: str) -> ConceptResult:
         clean = normalize_text(term).strip(" \"'“”?.!,;:")[: self.settings.max_query_chars]
         if not re.search(r"\w", clean):
             raise QueryError("the term is empty: give a word or phrase to look up")
         papers = {p.id: p for p in self.store.papers()}
+        self._scans = {}
         entry = self.glossary.lookup(clean)
-
-        matches = self._scan([clean])
-        expansion: str | None = None
-        forms = [clean]
-        if looks_like_acronym(clean):
-            texts = (m.chunk.chunk.text for m in matches)
-            known = self.glossary.names(entry) if entry is not None else ()
-            expansion = best_expansion(find_expansions(clean, texts), clean, known)
-            if expansion:
-                forms.append(expansion)
-        else:
-            acronym = find_acronym(clean, (m.chunk.chunk.text for m in matches))
-            if acronym:
-                forms.append(acronym)
-        if expansion is None and entry is None:
-            entry = self._glossary_via(forms)
-        if len(forms) > 1:
-            matches = self._scan(forms)
+        name = self._resolve(clean, entry)
+        if entry is None:
+            entry = self._glossary_via(name.forms)
+        matches = self._scan(name.forms)
+        forms = list(name.forms)
         if not matches and entry is not None:
             # "LayerNorm" in the papers is "layer normalization": fall back to glossary names.
-            forms = list(dict.fromkeys([clean, *self.glossary.names(entry)]))
+            forms = list(dict.fromkeys([*forms, *self.glossary.names(entry)]))
             matches = self._scan(forms)
 
         occurrences = _occurrences(matches)
-        introducer = self._introducer(clean, expansion, entry, papers, occurrences)
-        definitions = _definitions(matches, forms, introducer)
-        related = self._related(clean, forms, entry)
-        refs, hint = self._reading_list(clean, entry, set(papers), bool(occurrences))
+        candidates = definition_candidates([m.chunk for m in matches], forms, DEFINITION_CHARS)
+        introducer = self._introducer(name, entry, papers, occurrences, candidates)
+        definitions = rank_definitions(candidates, introducer, MAX_DEFINITIONS)
+        related = self._related(clean, name.canonical, forms, entry)
+        refs, hint = self._reading_list(
+            clean, name.canonical, entry, set(papers), bool(occurrences)
+        )
         return ConceptResult(
             term=clean,
             found=bool(occurrences),
-            expansion=expansion,
+            expansion=name.expansion,
             definitions=tuple(definitions),
             occurrences=tuple(occurrences),
             related=tuple(related),
             glossary=entry,
             reading_list=tuple(refs),
             hint=hint,
+            canonical=name.canonical,
+        )
+
+    # ------------------------------------------------------------------ variants
+
+    def _resolve(self, clean: str, entry: GlossaryEntry | None) -> _Name:
+        """One concept for every way of typing it: singular, the papers' spelling, and the
+        acronym when the papers define one for a long form and use it at least as often."""
+        matches = self._scan([clean])
+        base = clean
+        singulars = singular_terms(clean)
+        if singulars[0] != clean:
+            plural_matches = self._scan(singulars[:1])
+            texts = _texts(plural_matches)
+            chosen = next((s for s in singulars if bare_uses(s, texts)), None)
+            if chosen or (plural_matches and not matches):
+                base, matches = chosen or singulars[0], plural_matches
+        texts = _texts(matches)
+        spelled = preferred_spelling(base, texts) if texts else None
+        if spelled is None and entry is not None:
+            spelled = next(
+                (n for n in self.glossary.names(entry) if compact(n) == compact(base)), None
+            )
+        name = spelled or (base if texts else clean)
+        known = self.glossary.names(entry) if entry is not None else ()
+        if looks_like_acronym(name):
+            expansion = best_expansion(find_expansions(name, texts), name, known)
+            return _Name(name, expansion, _unique([name, expansion]), _definers(name, matches))
+
+        defined = find_acronym(name, texts)
+        # Of several acronyms ("BN", "BatchNorm"), the one the glossary names the concept by.
+        named = [a for a in defined if any(compact(a) == compact(n) for n in known)]
+        acronym = named[0] if named else (defined.most_common(1)[0][0] if defined else None)
+        if acronym is None and entry is not None and _expands(entry.term, name):
+            acronym = entry.term  # "singular value decomposition" is the glossary's SVD
+        if acronym is None:
+            return _Name(name, None, (name,), ())
+        short_matches = self._scan([acronym])
+        short_texts = _texts(short_matches)
+        if _uses(acronym, short_texts) < _uses(name, texts):
+            # The papers mostly write it out ("self-attention", rarely "SA"): keep the long form.
+            return _Name(name, None, (name, acronym), ())
+        acronym = preferred_spelling(acronym, short_texts) or acronym
+        found = find_expansions(acronym, short_texts)
+        expansion = best_expansion(found, acronym, (*known, name))
+        return _Name(
+            acronym,
+            expansion,
+            _unique([acronym, expansion, name]),
+            _definers(acronym, short_matches),
         )
 
     # ------------------------------------------------------------------ scanning
 
     def _scan(self, forms: Sequence[str]) -> list[_Match]:
         """Passages that use any of `forms`, with the number of uses in each."""
+        key = tuple(forms)
+        if key not in self._scans:
+            self._scans[key] = self._scan_store(forms)
+        return self._scans[key]
+
+    def _scan_store(self, forms: Sequence[str]) -> list[_Match]:
         expressions = []
         for form in forms:
             q = normalize_query(form, self.settings.max_query_chars)
@@ -142,32 +208,41 @@ class ConceptFinder:
 
     def _introducer(
         self,
-        term: str,
-        expansion: str | None,
+        name: _Name,
         entry: GlossaryEntry | None,
         papers: dict[str, PaperRecord],
         occurrences: Sequence[Occurrence],
+        candidates: Sequence[Candidate],
     ) -> str | None:
-        """The ingested paper most likely to introduce the term: glossary, title, then usage."""
+        """The ingested paper most likely to introduce the term: the glossary's, one named
+        after it, one defining its acronym, the earliest that defines it, then the most uses."""
         used = {o.paper_id for o in occurrences}
         if entry is not None and entry.introduced_by in used:
             return entry.introduced_by
-        keys = {compact(term)} | ({compact(expansion)} if expansion else set())
-        for pid in used:
-            title = compact(papers[pid].title) if pid in papers else ""
-            if any(k and k in title for k in keys):
-                return pid
+        keys = {compact(f) for f in name.forms if f}
+        titled = [
+            (rank, pid)
+            for pid in used
+            if pid in papers and (rank := _title_rank(papers[pid].title, keys)) is not None
+        ]
+        if titled:
+            return min(titled, key=lambda t: (t[0], _published(papers.get(t[1]), t[1])))[1]
+        for group in ([p for p in name.definers if p in used], defining_papers(candidates)):
+            if group:
+                return min(group, key=lambda pid: _published(papers.get(pid), pid))
         if occurrences:
             return max(occurrences, key=lambda o: o.count).paper_id
         return None
 
-    def _related(self, term: str, forms: Sequence[str], entry: GlossaryEntry | None) -> list[str]:
-        related = [f for f in forms[1:] if compact(f) != compact(term)]
+    def _related(
+        self, term: str, canonical: str, forms: Sequence[str], entry: GlossaryEntry | None
+    ) -> list[str]:
+        related = list(forms)
         if entry is not None:
-            if compact(entry.term) != compact(term):
-                related.append(entry.term)
+            related.append(entry.term)
             related.extend(entry.related)
-        seen: set[str] = set()
+        # The term itself, however typed or resolved, is not related to itself.
+        seen: set[str] = {compact(term), compact(canonical)}
         unique = []
         for r in related:
             if compact(r) not in seen:
@@ -176,9 +251,14 @@ class ConceptFinder:
         return unique
 
     def _reading_list(
-        self, term: str, entry: GlossaryEntry | None, ingested: set[str], found: bool
+        self,
+        term: str,
+        canonical: str,
+        entry: GlossaryEntry | None,
+        ingested: set[str],
+        found: bool,
     ) -> tuple[list[ReadingListRef], str | None]:
-        keys = {compact(term)}
+        keys = {compact(term), compact(canonical)}
         if entry is not None:
             keys |= {compact(n) for n in self.glossary.names(entry)}
         refs: list[ReadingListRef] = []
@@ -201,7 +281,7 @@ class ConceptFinder:
             name = (entry_pl.short_name if entry_pl else None) or ref.title
             verb = "is introduced by" if ref is introduced_by else "is a key concept of"
             return refs, (
-                f"{term} {verb} {name} ({ref.paper_id}), which is on your reading list but "
+                f"{canonical} {verb} {name} ({ref.paper_id}), which is on your reading list but "
                 "not ingested: run `reader ingest`"
             )
         note = " (the glossary entry is written for this project, not quoted)" if entry else ""
@@ -230,8 +310,60 @@ def _occurrences(matches: Sequence[_Match]) -> list[Occurrence]:
     ]
 
 
-def _definitions(
-    matches: Sequence[_Match], forms: Sequence[str], introducer: str | None
-) -> list[Definition]:
-    scored = definition_candidates([m.chunk for m in matches], forms, introducer, DEFINITION_CHARS)
-    return [d for _, d in scored[:MAX_DEFINITIONS]]
+def _texts(matches: Sequence[_Match]) -> list[str]:
+    return [m.chunk.chunk.text for m in matches]
+
+
+def _unique(forms: Iterable[str | None]) -> tuple[str, ...]:
+    """Forms without blanks or repeats (ignoring case, hyphens and plurals)."""
+    seen: dict[str, str] = {}
+    for form in forms:
+        if form and compact(form) not in seen:
+            seen[compact(form)] = form
+    return tuple(seen.values())
+
+
+def _uses(term: str, texts: Iterable[str]) -> int:
+    pattern = term_pattern(term)
+    return sum(len(pattern.findall(t)) for t in texts)
+
+
+def _expands(acronym: str, long_form: str) -> bool:
+    """True when `long_form` spells out `acronym` ("Rectified Linear Unit" for "ReLU")."""
+    if not looks_like_acronym(acronym) or compact(acronym) == compact(long_form):
+        return False
+    matched = match_long_form(acronym, long_form)
+    return matched is not None and compact(matched) == compact(long_form)
+
+
+def _definers(acronym: str, matches: Sequence[_Match]) -> tuple[str, ...]:
+    """Papers whose text defines `acronym` ("Gaussian Error Linear Unit (GELU)")."""
+    return tuple(
+        dict.fromkeys(
+            m.chunk.chunk.paper_id
+            for m in matches
+            if find_expansions(acronym, [m.chunk.chunk.text])
+        )
+    )
+
+
+def _title_rank(title: str, keys: set[str]) -> int | None:
+    """0: the title is the term ("Layer Normalization"); 1: it names it ("BERT: …",
+    "… (GELUs)"); 2: it contains it; None: it does not."""
+    whole = compact(title)
+    if whole in keys:
+        return 0
+    named = {compact(title.split(":")[0])} | {
+        compact(x) for x in re.findall(r"\(([^()]+)\)", title)
+    }
+    if named & keys:
+        return 1
+    return 2 if any(k and k in whole for k in keys) else None
+
+
+def _published(paper: PaperRecord | None, paper_id: str) -> str:
+    """A sort key for publication order: the date when known, else the arXiv id's yymm."""
+    if paper is not None and paper.published:
+        return paper.published[:10]
+    m = re.match(r"(\d{2})(\d{2})\.\d+", paper_id)
+    return f"20{m.group(1)}-{m.group(2)}" if m else paper_id

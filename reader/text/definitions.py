@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reader.models import Definition, SectionRole, StoredChunk
+from reader.text.prose import (
+    cut_off,
+    experiment_log,
+    formula_opening,
+    label_run,
+    subfigure_caption,
+)
 from reader.text.query import term_pattern
-from reader.text.sentences import SentenceSpan, is_prose, split_sentences
+from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
 
 T = "\u27e8T\u27e9"  # placeholder the term's surface forms are replaced with
 _T = re.escape(T)
@@ -19,11 +27,21 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p, re.IGNORECASE), w)
     for p, w in (
         # "Gaussian Error Linear Unit (GELU)", "GELU (Gaussian Error Linear Unit)"
-        (rf"\(\s*[“\"']?{_T}[”\"']?\s*[),;]", 3.0),
-        (rf"{_T}[”\"']?\s*\((?![^)]*(?:\d|et al|see|e\.g|i\.e))[A-Za-z][^)]{{4,}}\)", 2.5),
+        (rf"\(\s*[“\"']?{_T}(?:['’]s)?[”\"']?\s*[),;]", 3.0),
+        # The parenthesis holds words, not a formula ("LayerNorm(x + Sublayer(x))") or an aside
+        # ("(which RMSNorm abandons)").
+        (
+            rf"{_T}[”\"']?\s*\((?!\s*(?:which|that|where|when|see|cf|e\.g|i\.e|as|and|or|with"
+            r"|without|in|on|for|from|by|not|also)\b)(?![^)]*(?:\d|et al))"
+            r"[A-Za-z][A-Za-z\s'’-]{3,}\)",
+            2.5,
+        ),
         # "we call it X", "which we call X", "called X", "referred to as X"
         (
-            rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)(?:\s+(?:it|this|them|these))?"
+            # "We call our particular attention "Scaled Dot-Product Attention"": a few words
+            # may name what is called.
+            rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)"
+            r"(?:\s+(?:it|this|them|these)|(?:\s+(?:our|the|this|a|an)(?:\s+[\w-]+){1,2}))?"
             rf"|called|named|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:as\s+)?{_ART}[“\"']?{_T}",
             3.0,
         ),
@@ -41,6 +59,24 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
             2.5,
         ),
+        # "Self-attention, sometimes called intra-attention, is an attention mechanism …"
+        (
+            rf"^{_ART}{_T},?\s+(?:[\w-]+\s+){{0,2}}?(?:called|known\s+as|referred\s+to\s+as"
+            r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
+            2.5,
+        ),
+        # "A memory bank consists of …", "X is composed of …"
+        (
+            rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
+            r"|comprises?)\b",
+            2.5,
+        ),
+        # "the memory bank approach proposed by [61]", "X was first introduced in …"
+        (
+            rf"{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:(?:was|were)\s+)?(?:first\s+|originally\s+)?"
+            r"(?:proposed|introduced)\s+(?:by|in)\b",
+            2.0,
+        ),
         # "X, which ...", "X that computes ..."
         (
             rf"{_T}[”\"']?,?\s+(?:which|that)\s+(?:is|are|computes?|uses?|maps?|learns?|takes?)\b",
@@ -49,6 +85,22 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # "we propose X", "we introduce a new X", "we transpose A into X by ..."
         (rf"\bwe\s+(?:propose|introduce|present|develop|adopt|add|use)\s+{_ART}[“\"']?{_T}", 2.0),
         (rf"\binto\s+{_ART}{_T}\s+by\b|{_T}\s+by\s+(?:computing|using|adding|taking)\b", 1.8),
+        # Below 2.0: cues that introduce more often than define (`defines` ignores them).
+        # "Here, X is a …": the sentence-start "X is" after a short opening phrase.
+        (
+            rf"^[\w\s-]{{2,30}},\s+{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:is|are)\s+(?:an?|the)\b",
+            1.9,
+        ),
+        # "We propose Adam, a method for …", "CapFilt: a new dataset bootstrapping method"
+        (rf"{_T}[”\"']?\)?\s*[,:]\s+(?:an?|the)\s+(?:new\s+|novel\s+)?[\w-]+", 1.8),
+        # "Multi-head attention allows the model to …", "ITM activates the encoder": the term
+        # as the subject of what it does.
+        (
+            rf"^{_ART}{_T}(?:\s+[\w-]+)?\s*(?:\([^)]*\)\s*)?"
+            r"(?!(?:is|was|has|does|uses|seems|remains|performs|outperforms|achieves|shows)\b)"
+            r"[a-z]{3,}(?<!ss)s\b",
+            1.5,
+        ),
     )
 )
 # A sentence of a section named after the term that defines without naming it.
@@ -58,6 +110,20 @@ _IMPLICIT = re.compile(
     re.IGNORECASE,
 )
 _SKIP_ROLES = {SectionRole.REFERENCES}
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+_ACRONYM_CUES = 2  # CUES[:2] are "long form (SHORT)" parentheticals, the rest defining phrases
+STRONG_CUE = 3.0  # a cue this strong ("called X", "X (Y)") outweighs numbers in the sentence
+WEAK = 0.2  # the term is used, nothing defines it: only shown when little else does
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A definition passage and why: `cue` is how strongly the sentence defines the term."""
+
+    score: float
+    cue: float
+    definition: Definition
+    sentence: str = ""  # the defining sentence itself (the passage may add the next one)
 
 
 def _placeholder(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
@@ -66,82 +132,154 @@ def _placeholder(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
     return text
 
 
+def quotable(sentence: str, marked: str | None = None) -> bool:
+    """Prose a definition may quote: not labels, a formula, a caption or a reference entry.
+
+    `marked`: the sentence with the term replaced by the placeholder, so a term written in
+    lower case may open it ("einsum is …").
+    """
+    if not is_prose(sentence) or opens_aside(sentence) or subfigure_caption(sentence):
+        return False
+    if label_run(sentence) or cut_off(sentence):
+        return False
+    return not formula_opening(marked if marked is not None else sentence, T)
+
+
 def definition_candidates(
     chunks: Sequence[StoredChunk],
     forms: Sequence[str],
-    introducer: str | None,
     max_chars: int,
-) -> list[tuple[float, Definition]]:
-    """Scored definition passages (a defining sentence plus the one after it), best first."""
+) -> list[Candidate]:
+    """Scored definition passages (a defining sentence plus the one after it), best first.
+
+    Sentences in a caption's paragraph, figure labels, formulas and experiment logs are never
+    candidates; sentences that only use the term are kept only when few sentences define it.
+    """
     patterns = [term_pattern(f) for f in sorted(forms, key=len, reverse=True)]
     section_start: dict[tuple[str, str], int] = {}
     for sc in chunks:
         key = (sc.chunk.paper_id, sc.chunk.section_number + sc.chunk.section_title)
         section_start[key] = min(section_start.get(key, sc.chunk.ordinal), sc.chunk.ordinal)
-    scored: list[tuple[float, Definition]] = []
+    found: list[Candidate] = []
     seen: set[str] = set()
     for sc in chunks:
         c = sc.chunk
         if c.section_role in _SKIP_ROLES:
             continue
-        titled = any(p.search(c.section_title) for p in patterns)
+        # A section named after the term ("3.3 CapFilt", "2.3 InfoNCE Loss and …"), not one
+        # that mentions it ("D.1 SGD vs. Adam for ResNets").
+        title = _ARTICLE.sub("", c.section_title.strip())
+        titled = any(p.match(title) for p in patterns)
         opening = section_start[(c.paper_id, c.section_number + c.section_title)] == c.ordinal
         spans = split_sentences(c.text)
+        asides = _aside_paragraphs(spans)
         for j, span in enumerate(spans):
-            sentence = span.text
-            if not is_prose(sentence):
+            if span.paragraph in asides:
                 continue
+            sentence = span.text
             marked = _placeholder(sentence, patterns)
             has_term = T in marked
-            cue = max((w for p, w in CUES if p.search(marked)), default=0.0)
-            if not has_term:
-                if not (titled and _IMPLICIT.search(sentence)):
-                    continue
+            # Cheap test first: most sentences of a passage do not name the term.
+            if not has_term and not (titled and _IMPLICIT.search(sentence)):
+                continue
+            if not quotable(sentence, marked):
+                continue
+            if has_term:
+                cue = max((w for p, w in CUES if p.search(marked)), default=0.0) or WEAK
+            else:
                 cue = 1.0
-            elif cue == 0.0:
-                cue = 0.2
+            # Only a defining verb ("called", "we define") outweighs an experiment's numbers:
+            # "a layer of 1000 rectified linear hidden units (ReLU’s)" describes a setup.
+            verbal = max((w for p, w in CUES[_ACRONYM_CUES:] if p.search(marked)), default=0.0)
+            if verbal < STRONG_CUE and experiment_log(sentence):
+                continue
             score = cue
             if titled:
                 score += 1.2 + (0.3 if opening and j < 4 else 0.0)
-            if c.paper_id == introducer:
-                score += 1.5
             if c.section_role in (
                 SectionRole.ABSTRACT,
                 SectionRole.INTRODUCTION,
                 SectionRole.METHOD,
             ):
                 score += 0.3
-            text = _with_next(spans, j, max_chars)
+            text = _with_next(spans, j, max_chars, asides)
             if text in seen:
                 continue
             seen.add(text)
             label = f"{c.section_number} {c.section_title}".strip()
-            scored.append((score, Definition(c.paper_id, label, c.page, text)))
-    scored.sort(key=lambda item: -item[0])
-    return _spread(scored)
+            definition = Definition(c.paper_id, label, c.page, text)
+            found.append(Candidate(score, cue, definition, sentence))
+    # Sentences that only use the term come after every sentence that defines it.
+    found.sort(key=lambda cand: (cand.cue <= WEAK, -cand.score))
+    return found
 
 
-def _with_next(spans: Sequence[SentenceSpan], j: int, max_chars: int) -> str:
-    """The sentence, and the next one when both fit: definitions often finish there."""
-    texts = [s.text for s in spans]
-    text = texts[j]
-    if j + 1 < len(texts) and len(text) + 1 + len(texts[j + 1]) <= max_chars:
-        text = f"{text} {texts[j + 1]}"
+def rank_definitions(
+    candidates: Sequence[Candidate], introducer: str | None, limit: int
+) -> list[Definition]:
+    """The introducing paper's definitions first (when it has one), then the rest by score; at
+    most three from one paper, so other papers' wording shows too."""
+    leads = introducer is not None and any(
+        c.definition.paper_id == introducer and c.cue > WEAK for c in candidates
+    )
+    ordered = sorted(
+        candidates,
+        key=lambda c: (
+            not (leads and c.definition.paper_id == introducer and c.cue > WEAK),
+            c.cue <= WEAK,
+            -c.score,
+        ),
+    )
+    per_paper: Counter[str] = Counter()
+    kept: list[Definition] = []
+    for cand in ordered:
+        pid = cand.definition.paper_id
+        # A passage is a sentence and the next: one whose sentence is already shown adds little.
+        if per_paper[pid] < 3 and not any(cand.sentence in d.text for d in kept):
+            per_paper[pid] += 1
+            kept.append(cand.definition)
+    return kept[:limit]
+
+
+def defining_papers(candidates: Sequence[Candidate], min_cue: float = 2.5) -> set[str]:
+    """Papers with a sentence that defines the term outright."""
+    return {c.definition.paper_id for c in candidates if c.cue >= min_cue}
+
+
+def _aside_paragraphs(spans: Sequence[SentenceSpan]) -> set[int]:
+    """Paragraphs that are captions or footnotes as a whole (their first sentence says so)."""
+    firsts: dict[int, str] = {}
+    for span in spans:
+        firsts.setdefault(span.paragraph, span.text)
+    return {n for n, text in firsts.items() if opens_aside(text)}
+
+
+def _with_next(spans: Sequence[SentenceSpan], j: int, max_chars: int, asides: set[int]) -> str:
+    """The sentence, and the next one when both fit and the next is prose: definitions often
+    finish there ("… as follows. The loss is …"), but a formula, caption or log line does not.
+    The next may open a paragraph: extraction breaks one where a display formula stood."""
+    text = _without_formula_tail(spans[j].text)
+    if j + 1 < len(spans) and text == spans[j].text:
+        nxt = spans[j + 1]
+        if (
+            nxt.paragraph not in asides
+            and len(text) + 1 + len(nxt.text) <= max_chars
+            and quotable(nxt.text)
+            and not experiment_log(nxt.text)
+        ):
+            text = f"{text} {nxt.text}"
     if len(text) > max_chars:
         text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
     return text
 
 
-def _spread(scored: list[tuple[float, Definition]]) -> list[tuple[float, Definition]]:
-    """At most three definitions from one paper, so other papers' wording shows too."""
-    per_paper: Counter[str] = Counter()
-    kept = []
-    for item in scored:
-        pid = item[1].paper_id
-        if per_paper[pid] < 3:
-            per_paper[pid] += 1
-            kept.append(item)
-    return kept
+def _without_formula_tail(text: str) -> str:
+    """ "… the root mean square (RMS) statistic: 1 n n ai ¯ai = where RMS(a) …" ends at the
+    colon: what follows it is a display formula's remains, not words."""
+    head, colon, tail = text.partition(": ")
+    if colon and tail and label_run(tail):
+        return head + ":"
+    return text
 
 
 _QUESTION = re.compile(

@@ -88,7 +88,8 @@ def test_acronym_with_expansion_occurrences_and_definition() -> None:
 
 def test_long_form_finds_its_acronym() -> None:
     r = finder().lookup("masked language model")
-    assert r.found and "MLM" in r.related
+    assert r.found and r.canonical == "MLM" and r.expansion == "masked language model"
+    assert "MLM" not in r.related  # the concept itself is not related to itself
     assert {o.paper_id for o in r.occurrences} == {"1810.04805"}
     assert finder().lookup("MLM").expansion == "masked language model"
 
@@ -122,9 +123,16 @@ def test_schwartz_hearst_long_forms() -> None:
     assert match_long_form("MLM", "nothing matching here") is None
     found = find_expansions("MLM", ["a masked LM (MLM) and", "a masked language model (MLM)"])
     assert best_expansion(found, "MLM") == "masked language model"
-    assert find_acronym("Gaussian Error Linear Units", ["Gaussian Error Linear Units (GELUs)"]) == (
-        "GELU"
-    )
+    assert find_acronym("Gaussian Error Linear Units", ["Gaussian Error Linear Units (GELUs)"]) == {
+        "GELU": 1
+    }
+    # The letters must come from the long form itself, not from words before it.
+    text = ["we propose root mean square layer normalization (RMSNorm)"]
+    assert not find_acronym("layer normalization", text)
+    assert find_acronym("self attention", ["the self-attention (SA) layer"]) == {"SA": 1}
+    # "(ReLU’s)" is a plural acronym too.
+    found = find_expansions("ReLU", ["1000 rectified linear hidden units (ReLU’s)."])
+    assert best_expansion(found, "ReLU") == "rectified linear hidden unit"
 
 
 @pytest.mark.slow
@@ -134,3 +142,28 @@ def test_real_corpus_concepts(corpus_library) -> None:  # type: ignore[no-untype
     assert {"1606.08415", "1810.04805", "2010.11929"} <= {o.paper_id for o in gelu.occurrences}
     assert gelu.definitions[0].paper_id == "1606.08415"
     assert not corpus_library.concept("Q-Former").found
+
+
+@pytest.mark.slow
+def test_real_corpus_variants_and_prose_definitions(corpus_library) -> None:  # type: ignore[no-untyped-def]
+    from reader.text.definitions import quotable
+    from reader.text.prose import label_run
+    from reader.text.sentences import sentences
+
+    # The corpus writes "ReLU" (GELU, ResNet, Adam papers); plural and case resolve to it.
+    for typed in ("ReLUs", "relu"):
+        relu = corpus_library.concept(typed)
+        assert relu.canonical == "ReLU" and relu.found
+        assert {"1606.08415", "1512.03385"} <= {o.paper_id for o in relu.occurrences}
+    assert corpus_library.concept("self attention").canonical == "self-attention"
+    mlm = corpus_library.concept("masked language model")
+    assert mlm.canonical == "MLM" and mlm.expansion == "masked language model"
+    assert mlm.definitions[0].paper_id == "1810.04805"
+    # MoCo's Figure 2 labels ("contrastive loss contrastive loss gradient …") are no definition.
+    bank = corpus_library.concept("memory bank")
+    assert bank.definitions and bank.definitions[0].paper_id == "1911.05722"
+    assert any("consists of" in d.text for d in bank.definitions)
+    for term in ("memory bank", "ReLU", "momentum encoder", "LayerNorm", "GELU"):
+        for d in corpus_library.concept(term).definitions:
+            assert not label_run(d.text) and "gradient gradient" not in d.text
+            assert quotable(sentences(d.text)[0]), d.text
