@@ -56,7 +56,10 @@ def _chips(label: str, terms: Sequence[str], key: str) -> None:
 
 
 def _card(lib: Library, result: ConceptResult) -> None:
-    heading = result.term + (f" ({result.expansion})" if result.expansion else "")
+    canonical = result.canonical or result.term
+    # "ReLUs → ReLU": the term as typed, then the concept it resolved to.
+    heading = result.term if canonical == result.term else f"{result.term} → {canonical}"
+    heading += f" ({result.expansion})" if result.expansion else ""
     st.header(md(heading), anchor=False)
     if not result.found:
         st.warning(md(f"“{result.term}” is not found in the papers of your library."))

@@ -296,7 +296,10 @@ def concept(term: str, index_dir: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(concept_json(result))
         return
-    heading = result.term + (f" ({result.expansion})" if result.expansion else "")
+    canonical = result.canonical or result.term
+    # "ReLUs → ReLU (rectified linear unit)": what was typed, what it resolved to.
+    heading = result.term if canonical == result.term else f"{result.term} → {canonical}"
+    heading += f" ({result.expansion})" if result.expansion else ""
     click.secho(heading, bold=True)
     if not result.found:
         click.echo("not found in your library")

@@ -58,6 +58,7 @@ class ConceptCheck:
     definition_right: bool | None  # None: the gold gives no definition to find
     expansion_right: bool | None
     hint: str | None
+    canonical_right: bool | None = None  # None: the gold names no canonical term
 
     @property
     def passed(self) -> bool:
@@ -66,6 +67,7 @@ class ConceptCheck:
             and self.recall == 1.0
             and self.definition_right is not False
             and self.expansion_right is not False
+            and self.canonical_right is not False
         )
 
 
@@ -157,6 +159,8 @@ class EvalReport:
                     parts.append(f"definition {'ok' if c.definition_right else 'missing'}")
                 if c.expansion_right is not None:
                     parts.append(f"expansion {'ok' if c.expansion_right else 'wrong'}")
+                if c.canonical_right is not None:
+                    parts.append(f"canonical {'ok' if c.canonical_right else 'wrong'}")
                 if c.missing:
                     parts.append("missing " + ",".join(c.missing))
                 lines.append(f"  {mark} {c.term:<22} " + "; ".join(parts))
@@ -259,8 +263,18 @@ def _concept(engine: EvalTarget, item: dict[str, Any], timer: _Timer) -> Concept
     expansion_right: bool | None = None
     if item.get("expansion"):
         expansion_right = _same_phrase(result.expansion or "", str(item["expansion"]))
+    canonical_right: bool | None = None
+    if item.get("canonical"):
+        canonical_right = norm(result.canonical or result.term) == norm(str(item["canonical"]))
     return ConceptCheck(
-        term, found_right, recall, missing, definition_right, expansion_right, result.hint
+        term,
+        found_right,
+        recall,
+        missing,
+        definition_right,
+        expansion_right,
+        result.hint,
+        canonical_right,
     )
 
 

@@ -78,6 +78,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 def concept_json(result: ConceptResult) -> dict[str, Any]:
     return {
         "term": result.term,
+        "canonical": result.canonical or result.term,
         "found": result.found,
         "expansion": result.expansion,
         "definitions": [dataclasses.asdict(d) for d in result.definitions],

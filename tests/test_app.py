@@ -321,6 +321,13 @@ def test_a_concept_lookup_shows_the_papers_definition_then_the_labelled_glossary
     assert chips and "ReLU" in str(chips[-1].proto)
 
 
+def test_a_variant_shows_what_it_resolved_to(monkeypatch: pytest.MonkeyPatch, shared: Path) -> None:
+    use(monkeypatch, shared)
+    at = start(CONCEPTS)
+    at.text_input(key="concept_term").input("GELUs").run()
+    assert not at.exception and "GELUs → GELU (Gaussian Error Linear Unit)" in texts(at)
+
+
 def test_a_term_from_a_paper_not_ingested_says_so_and_offers_to_ingest(
     monkeypatch: pytest.MonkeyPatch, shared: Path
 ) -> None:

@@ -204,3 +204,17 @@ def test_ask_about_a_listed_paper_not_ingested_says_how_to_ingest(
     text = run_reader(corpus_settings, "ask", question, env=env).stdout
     assert "reader ingest --paper 2301.12597" in text
     assert "From other papers" in text
+
+
+@pytest.mark.slow
+def test_concept_json_reports_canonical_and_text_shows_the_resolution(
+    corpus_settings: Settings,
+) -> None:
+    result = run_reader(corpus_settings, "concept", "ReLUs", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["term"] == "ReLUs" and data["canonical"] == "ReLU" and data["found"]
+    same = json.loads(run_reader(corpus_settings, "concept", "GELU", "--json").stdout)
+    assert same["canonical"] == "GELU"  # nothing changed: the input
+    text = run_reader(corpus_settings, "concept", "ReLUs").stdout
+    assert text.splitlines()[0].startswith("ReLUs → ReLU")

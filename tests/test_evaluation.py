@@ -64,6 +64,17 @@ class Engine:
         return Answer(question, "Not found in your library.", True, (), ())
 
     def concept(self, term: str) -> ConceptResult:
+        if term == "GELUs":
+            return ConceptResult(
+                term,
+                True,
+                None,
+                (),
+                (Occurrence("p1", 2, "1 Introduction", 1),),
+                (),
+                None,
+                canonical="GELU",
+            )
         if term == "GELU":
             return ConceptResult(
                 term,
@@ -108,7 +119,21 @@ def test_concepts_recall_definition_expansion_abstention(gold: Path) -> None:
     gelu, qformer = run_eval(Engine(), gold).concepts
     assert gelu.recall == 0.5 and gelu.missing == ("p2",) and not gelu.passed
     assert gelu.definition_right and gelu.expansion_right  # plural forgiven
+    assert gelu.canonical_right is None  # the gold names none
     assert qformer.found_right and qformer.passed
+
+
+def test_concept_canonical_must_match_when_the_gold_names_one(tmp_path: Path) -> None:
+    (tmp_path / "concepts-variants.yaml").write_text(
+        '- {term: GELUs, canonical: gelu, in_papers: ["p1"]}\n'
+        "- {term: ReLUs, canonical: ReLU, in_papers: []}\n",
+        encoding="utf-8",
+    )
+    gelus, relus = run_eval(Engine(), tmp_path).concepts
+    assert gelus.canonical_right and gelus.passed  # case-insensitive
+    # An engine that reports no canonical term stands for the input, which is not "ReLU".
+    assert relus.canonical_right is False and not relus.passed
+    assert "canonical wrong" in run_eval(Engine(), tmp_path).to_table()
 
 
 def test_sections_checks(gold: Path) -> None:
