@@ -225,16 +225,6 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    citations: tuple[Citation, ...]
-    hits: tuple[Hit, ...]
-    generated: bool = False  # True when an LLM wrote it (from the cited passages only)
-
-
-@dataclass(frozen=True)
 class AnswerOption:
     """One answer from one passage (or a near-tie pair), with its score (higher is better)."""
 
@@ -251,6 +241,20 @@ class PaperRef:
     title: str
 
 
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    generated: bool = False  # True when an LLM wrote it (from the cited passages only)
+    # The best answer first (the same as `answer`/`citations`), then others from other passages.
+    options: tuple[AnswerOption, ...] = ()
+    # The question names a reading-list paper that is not ingested: `hits` are from other papers.
+    missing_paper: PaperRef | None = None
+
+
 # ---------------------------------------------------------------- concepts
 
 
@@ -259,10 +263,6 @@ class Occurrence:
     paper_id: str
     count: int
     first_section: str
-    # The best answer first (the same as `answer`/`citations`), then others from other passages.
-    options: tuple[AnswerOption, ...] = ()
-    # The question names a reading-list paper that is not ingested: `hits` are from other papers.
-    missing_paper: PaperRef | None = None
     first_page: int
 
 
