@@ -66,6 +66,12 @@ REASON = re.compile(
     r"this\s+(?:allows|enables|ensures|makes|means|is\s+because)|as\s+a\s+result)\b",
     re.I,
 )
+# A reason said outright: "The reason is that ...", "This is because ...".
+STATED_REASON = re.compile(
+    r"\b(?:because|the\s+reason|the\s+purpose|the\s+motivation|in\s+order\s+to|so\s+that|"
+    r"so\s+as\s+to|due\s+to)\b",
+    re.I,
+)
 METHOD = re.compile(
     r"\bwe\s+(?:\w+ly\s+)?(?:use|add|apply|reshape|prepend|append|compute|employ|adopt|replace|"
     r"feed|map|concatenate|insert|split|maintain|encode|build|introduce|define|let|scale|"
@@ -74,8 +80,7 @@ METHOD = re.compile(
     re.I,
 )
 INSTANCES = re.compile(
-    r"\b(?:such\s+as|namely|including|e\.g\.|i\.e\.)\s|\b\w+,\s+\w+,?\s+and\s+\w+"
-    r"|\b\w+\s+and\s+\w+\b",
+    r"\b(?:such\s+as|namely|including|e\.g\.|i\.e\.)\s|\b\w+,\s+\w+,?\s+and\s+\w+",
     re.I,
 )
 # Math in a sentence: an equality or sum with symbols, or an equation number "(3)".
@@ -86,6 +91,8 @@ DEFINES_MATH = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
+# Describing words, not names: "image-specific", "inductive", "standard", "additional".
+_ADJECTIVE = re.compile(r"(?:ic|al|ive|ous|ful|less|ing|ed|able|ible|ary|ard|ent|ant|er|est)$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class AnswerType:
     kind: Kind
     nouns: frozenset[str] = frozenset()  # match stems of the asked noun ("layer", "rate")
     symbols: frozenset[str] = frozenset()  # symbols as typed ("β2", "τ", "d_k")
+    context: frozenset[str] = frozenset()  # every match stem of the question
 
     def bonus(self, sentence: str) -> float:
         """How much `sentence` carries what is asked for."""
@@ -104,10 +112,33 @@ class AnswerType:
             if MATH.search(sentence) or DEFINES_MATH.search(sentence):
                 return CARRIES
             return 0.0
+        if self.kind == Kind.INSTANCES:
+            # Instances listed ("such as A and B") and the asked noun named by a modifier the
+            # question lacks ("a gelu activation"): each is evidence, both together more.
+            listed = INSTANCES.search(sentence) is not None
+            return CARRIES * (listed + self._named_instance(sentence))
+        if self.kind == Kind.REASON and STATED_REASON.search(sentence):
+            return CARRIES_CLOSE
         pattern = {Kind.REASON: REASON, Kind.METHOD: METHOD, Kind.INSTANCES: INSTANCES}.get(
             self.kind
         )
         return CARRIES if pattern is not None and pattern.search(sentence) else 0.0
+
+    def _named_instance(self, sentence: str) -> bool:
+        """The asked noun named by words the question does not have: "which activation" ->
+        "a gelu activation" (a name, not an adjective), "which losses" -> "contrastive loss
+        and captioning loss" (two kinds of it)."""
+        words = re.findall(r"[^\W_][\w-]*", sentence.lower())
+        modifiers: set[str] = set()
+        for i in range(1, len(words)):
+            if match_stem(words[i]) not in self.nouns:
+                continue
+            before = words[i - 1]
+            if before not in STOP_WORDS and match_stem(before) not in self.context:
+                modifiers.add(before)
+        if len(modifiers) >= 2:
+            return True
+        return any("-" not in m and not _ADJECTIVE.search(m) for m in modifiers)
 
     def _quantity(self, sentence: str) -> float:
         numbers = [m.start() for m in NUMBER.finditer(sentence)]
@@ -145,7 +176,10 @@ def answer_type(question: str) -> AnswerType:
     if _HOW.search(question):
         return AnswerType(Kind.METHOD)
     if _WHICH.search(question):
-        return AnswerType(Kind.INSTANCES)
+        nouns, symbols = _asked(question.split(None, 1)[1] if " " in question else "")
+        head = _head_noun(question)
+        stems = frozenset(match_stem(w) for w in re.findall(r"[^\W_]+", question.lower()))
+        return AnswerType(Kind.INSTANCES, frozenset({head}) if head else nouns, symbols, stems)
     return AnswerType(Kind.OTHER)
 
 
@@ -177,11 +211,7 @@ def _asked(rest: str) -> tuple[frozenset[str], frozenset[str]]:
 def is_display_equation(text: str) -> bool:
     """A displayed formula line: short, an equality or an equation number, a few letters."""
     letters = sum(ch.isalpha() for ch in text)
-    return (
-        len(text) <= 240
-        and letters >= 2
-        and bool(re.search(r"[=≈≤≥∝]|\(\d{1,2}\)\s*$", text))
-    )
+    return len(text) <= 240 and letters >= 2 and bool(re.search(r"[=≈≤≥∝]|\(\d{1,2}\)\s*$", text))
 
 
 def is_settings_sentence(text: str) -> bool:
@@ -195,3 +225,15 @@ def is_settings_sentence(text: str) -> bool:
         and NUMBER.search(text) is not None
         and not re.search(r"\barXiv\b|\bIn Proceedings\b|\bpp\. \d", text)
     )
+
+
+def _head_noun(question: str) -> str | None:
+    """The noun a "which" question asks for: the last word before its verb ("which activation
+    function does" -> the asked thing is an activation *function*, named by its modifier, so
+    the head is the first noun: "activation")."""
+    nouns, _ = _asked(question.split(None, 1)[1] if " " in question else "")
+    words = [w for w in re.findall(r"[^\W_][\w-]*", question.lower())[1:4] if w not in STOP_WORDS]
+    for w in words:
+        if match_stem(w) in nouns:
+            return match_stem(w)
+    return None

@@ -186,7 +186,7 @@ def _window(
     lexical = (
         base
         + KEYWORD_WEIGHT * coverage
-        + max(s.bonus for s in group)
+        + _kind_bonus(question, group)
         - sum(s.penalty for s in group)
         - EXTRA_SENTENCE_COST * (len(group) - 1)
         - NOVELTY_WEIGHT * (1.0 - novelty)
@@ -197,3 +197,13 @@ def _window(
         # Naming the term ("we propose X (Y)") is not yet saying what it is.
         lexical += DEFINITION_BONUS * novelty
     return Window(hit_index, position, tuple(s.text for s in group), coverage, lexical)
+
+
+def _kind_bonus(question: Question, group: Sequence[_Sentence]) -> float:
+    """The evidence that the window carries what is asked. For "why", a claim and then its
+    reason ("... share all parameters except the SA layers. The reason is that ...") is the
+    answer: cues in two sentences count twice."""
+    bonuses = sorted((s.bonus for s in group), reverse=True)
+    if question.answer_type.kind == Kind.REASON:
+        return sum(bonuses[:2])
+    return bonuses[0]

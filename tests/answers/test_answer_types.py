@@ -96,3 +96,20 @@ def test_display_equations_and_settings_sentences() -> None:
     assert is_settings_sentence("We used the Adam optimizer with β1 = 0.9, β2 = 0.98.")
     assert not is_settings_sentence("β1 = 0.9, β2 = 0.98")  # no words around the values
     assert not is_settings_sentence("Smith et al. In Proceedings of NIPS, pp. 1-9, 2017.")
+
+
+def test_a_stated_reason_outweighs_a_loose_cue() -> None:
+    why = answer_type("Why do the encoder and decoder share parameters?")
+    stated = why.bonus("The reason is that the differences are best captured by the SA layers.")
+    loose = why.bonus("This cannot happen in the decoder.")
+    assert stated > loose > why.bonus("The encoder and decoder share all parameters.")
+
+
+def test_an_instance_is_named_by_a_name_or_two_kinds_not_by_an_adjective() -> None:
+    which = answer_type("Which activation function does the model use?")
+    assert which.bonus("We use a gelu activation rather than the standard relu.") > 0
+    assert which.bonus("We extract the activations from one or more layers.") == 0
+    biases = answer_type("Which inductive biases does the model lack?")
+    assert biases.bonus("It has much less image-specific inductive bias than CNNs.") == 0
+    losses = answer_type("Which losses is the model trained with?")
+    assert losses.bonus("It is trained with contrastive loss and captioning loss.") > 0

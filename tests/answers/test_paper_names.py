@@ -6,7 +6,8 @@ from reader.answers.paper_names import named_in, paper_name_keys
 from reader.models import PaperEntry
 
 BLIP = PaperEntry(
-    "2201.12086", title="BLIP: Bootstrapping Language-Image Pre-training for Unified Vision-Language"
+    "2201.12086",
+    title="BLIP: Bootstrapping Language-Image Pre-training for Unified Vision-Language",
 )
 BLIP2 = PaperEntry(
     "2301.12597",

@@ -129,3 +129,13 @@ def test_section_title_words_count_toward_coverage() -> None:
     elsewhere = Hit(2, "p", "Paper", "2 Setup", SectionRole.METHOD, 3, text, 1)
     q = question("What is the rule of AdaMax?")
     assert windows(q, [inside], 300)[0].coverage > windows(q, [elsewhere], 300)[0].coverage
+
+
+def test_why_prefers_the_claim_with_the_reason_that_follows_it() -> None:
+    text = (
+        "In order to pre-train efficiently, the text encoder and text decoder share all "
+        "parameters except for the self-attention layers. The reason is that the differences "
+        "between the encoding and decoding tasks are best captured by the SA layers."
+    )
+    q = question("Why do the text encoder and decoder share all parameters except self-attention?")
+    assert "The reason is that" in windows(q, [hit(text)], 600)[0].text
