@@ -69,7 +69,7 @@ REASON = re.compile(
 # A reason said outright: "The reason is that ...", "This is because ...".
 STATED_REASON = re.compile(
     r"\b(?:because|the\s+reason|the\s+purpose|the\s+motivation|in\s+order\s+to|so\s+that|"
-    r"so\s+as\s+to|due\s+to)\b",
+    r"so\s+as\s+to|due\s+to|(?:is|are)\s+caused\s+by|we\s+(?:suspect|hypothesi[sz]e))\b",
     re.I,
 )
 METHOD = re.compile(

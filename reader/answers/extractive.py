@@ -137,7 +137,8 @@ class Answerer:
         _, name_stems = self.retriever.named_papers(query_text)
         named = self.retriever.asked_paper(query_text)
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
-        weights = self.retriever.match_weights(query_text, name_stems)
+        only = next(iter(named)) if len(named) == 1 else None
+        weights = self.retriever.match_weights(query_text, name_stems, only)
         stems = frozenset(match_stems(query_text))
         return Question(weights, stems, defined_term(query_text), answer_type(query_text), named)
 

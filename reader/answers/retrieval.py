@@ -101,8 +101,8 @@ class Retriever:
         self.reading_list = tuple(reading_list)
         self.embedder = embedder
         self.settings = settings
-        self._df: Counter[str] | None = None
-        self._n_docs = 0
+        self._df: dict[str | None, Counter[str]] | None = None
+        self._n_docs: Counter[str | None] = Counter()
         self._names: tuple[tuple[str, ...], dict[str, set[NameKey]]] | None = None
         self._last_vector: tuple[str, np.ndarray] | None = None
 
@@ -176,16 +176,20 @@ class Retriever:
             self._last_vector = (text, self.embedder.embed([text])[0])
         return self._last_vector[1]
 
-    def match_weights(self, text: str, skip: frozenset[str] = frozenset()) -> dict[str, float]:
+    def match_weights(
+        self, text: str, skip: frozenset[str] = frozenset(), paper_id: str | None = None
+    ) -> dict[str, float]:
         """IDF weight of each match stem of the query, without the words whose stem is in
-        `skip` (the names of papers the query names)."""
+        `skip` (the names of papers the query names). With `paper_id`, the IDF inside that
+        paper: there, a word common in the library but rare in the paper tells its passages
+        apart (measured: dev answer@1 15 -> 16 of 17, held-out unchanged)."""
         weights: dict[str, float] = {}
         for word in _WORD.findall(text.lower()):
             stem = word_stem(word)
             if word in STOP_WORDS or stem in skip:
                 continue
             key = match_stem(word)
-            weights[key] = max(self.idf(stem), weights.get(key, 0.0))
+            weights[key] = max(self.idf(stem, paper_id), weights.get(key, 0.0))
         return weights
 
     def query_weights(self, text: str) -> dict[str, float]:
@@ -243,16 +247,21 @@ class Retriever:
                 break
         return " ".join(parts)[:OPENING_CHARS]
 
-    def idf(self, stem: str) -> float:
-        """Inverse document frequency of a stem over the library's passages (built once)."""
+    def idf(self, stem: str, paper_id: str | None = None) -> float:
+        """Inverse document frequency of a stem over the library's passages, or over one
+        paper's (counted once, on first use)."""
         if self._df is None:
-            df: Counter[str] = Counter()
-            n = 0
+            df: dict[str | None, Counter[str]] = {None: Counter()}
+            n: Counter[str | None] = Counter()
             for sc in self.store.iter_chunks():
-                df.update(set(content_stems(sc.chunk.text)))
-                n += 1
+                stems = set(content_stems(sc.chunk.text))
+                df[None].update(stems)
+                df.setdefault(sc.chunk.paper_id, Counter()).update(stems)
+                n[None] += 1
+                n[sc.chunk.paper_id] += 1
             self._df, self._n_docs = df, n
-        return math.log((self._n_docs + 1) / (self._df.get(stem, 0) + 0.5))
+        counts = self._df.get(paper_id, Counter())
+        return math.log((self._n_docs[paper_id] + 1) / (counts.get(stem, 0) + 0.5))
 
 
 def section_label(number: str, title: str) -> str:

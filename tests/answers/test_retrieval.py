@@ -145,3 +145,18 @@ def test_between_equal_passages_the_abstract_or_introduction_comes_first() -> No
     # A role filter still has the last word.
     only = retriever.search("layer normalization mean", 3, role=SectionRole.EXPERIMENTS)
     assert [h.section_role for h in only] == [SectionRole.EXPERIMENTS]
+
+
+def test_inside_one_paper_its_own_rare_words_weigh_more() -> None:
+    chunks = [chunk("a", i, f"The momentum encoder is updated slowly, step {i}.") for i in range(4)]
+    chunks += [chunk("b", 9, "A momentum encoder produces soft labels for the contrastive loss.")]
+    chunks += [
+        chunk("b", 10 + i, f"Image and text features are aligned, case {i}.") for i in range(3)
+    ]
+    embedder = HashEmbedder()
+    r = Retriever(MemoryStore(chunks, {"a": "A", "b": "B"}, embedder), embedder, Settings())
+    library_wide = r.match_weights("how does the momentum encoder align image features")
+    in_b = r.match_weights("how does the momentum encoder align image features", paper_id="b")
+    # "momentum" is everywhere in paper a, yet in only one passage of b.
+    assert in_b["momentum"] > library_wide["momentum"]
+    assert in_b["momentum"] > in_b["image"]
