@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.answers.paper_names import named_in, paper_name_keys
+from reader.answers.paper_names import named_in, paper_name_keys, self_names
 from reader.models import PaperEntry
 
 BLIP = PaperEntry(
@@ -44,3 +44,34 @@ def test_a_weak_paper_needs_more_than_a_two_word_title_phrase() -> None:
     assert not named_in("on resolution images", weak).paper_ids
     assert not named_in(question, weak).paper_ids
     assert named_in("in high resolution image synthesis", weak).paper_ids == {LDM.id}
+
+
+def test_a_paper_is_named_by_the_acronym_it_gives_itself() -> None:
+    vit_title = "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale"
+    opening = (
+        "While the Transformer is the standard in natural language processing (NLP), we apply "
+        "a Vision Transformer (ViT) directly to sequences of image patches. ViT attains "
+        "excellent results, trained with stochastic gradient descent (SGD)."
+    )
+    assert set(self_names(vit_title, opening)) == {"ViT"}
+
+
+def test_a_shared_acronym_names_the_paper_whose_title_backs_it_and_versions_win() -> None:
+    moco = PaperEntry("1911.05722", title="Momentum Contrast for Unsupervised Visual Learning")
+    v2 = PaperEntry("2003.04297", title="Improved Baselines with Momentum Contrastive Learning")
+    openings = {
+        moco.id: "We present Momentum Contrast (MoCo) for unsupervised learning. MoCo works.",
+        v2.id: "Momentum Contrast (MoCo) works well. We build MoCo v2 on top of it.",
+    }
+    keys = paper_name_keys([moco, v2], openings=openings)
+    assert named_in("How does MoCo keep its queue?", keys).paper_ids == {moco.id}
+    assert named_in("Which temperature does MoCo v2 use?", keys).paper_ids == {v2.id}
+
+
+def test_the_first_named_paper_is_the_one_asked_about() -> None:
+    adam = PaperEntry("1412.6980", title="Adam: A Method for Stochastic Optimization")
+    transformer = PaperEntry("1706.03762", title="Attention Is All You Need")
+    keys = paper_name_keys([adam, transformer])
+    match = named_in("Which β2 does Attention Is All You Need set for its Adam optimizer?", keys)
+    assert match.paper_ids == {adam.id, transformer.id}
+    assert match.first == {transformer.id}
