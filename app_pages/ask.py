@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.session import library
-from app_pages.widgets import md, no_index_notice, read_link, shown_errors
+from app_pages.widgets import ingest_status, md, no_index_notice, read_link, shown_errors
 from reader import Answer, Library, SearchFilters, SectionRole
 
 ANSWER = "ask_answer"  # the last answer, so other clicks on the page do not ask again
@@ -28,7 +28,7 @@ def main() -> None:
                     st.session_state[ANSWER] = lib.ask(question, filters)
         answer: Answer | None = st.session_state.get(ANSWER)
         if answer is not None:
-            _show(answer)
+            _show(lib, answer)
 
 
 def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
@@ -61,9 +61,20 @@ def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
     return filters, (question if asked else None)
 
 
-def _show(answer: Answer) -> None:
+def _show(lib: Library, answer: Answer) -> None:
     st.subheader(md(answer.question), anchor=False)
-    if answer.abstained:
+    missing = answer.missing_paper
+    if missing is not None:
+        st.warning(
+            md(
+                f"“{missing.title}” ({missing.id}) is on your reading list but not ingested yet, "
+                "so it cannot answer this."
+            )
+        )
+        if st.button(f"Ingest {missing.id}", key=f"ask_ingest_{missing.id}", type="primary"):
+            lib.start_ingest([missing.id])
+        ingest_status(lib)
+    elif answer.abstained:
         st.warning(md(answer.answer))
     else:
         with st.container(border=True):
@@ -79,8 +90,19 @@ def _show(answer: Answer) -> None:
             if c.label not in shown:  # one link per place, even when two sentences share it
                 shown.add(c.label)
                 read_link(c.label, c.paper_id, c.section, c.page, c.quote)
+    if len(answer.options) > 1:
+        with st.expander("Other answers from your papers", expanded=False):
+            for option in answer.options[1:]:
+                st.markdown(md(option.answer))
+                first = option.citations[0] if option.citations else None
+                if first is not None:
+                    read_link(first.label, first.paper_id, first.section, first.page, first.quote)
     if answer.hits:
-        st.markdown("**Supporting passages**" if not answer.abstained else "**Nearest passages**")
+        if missing is not None:
+            title = "**From other papers** (not an answer about this one)"
+        else:
+            title = "**Supporting passages**" if not answer.abstained else "**Nearest passages**"
+        st.markdown(title)
         for hit in answer.hits:
             title = f"{hit.paper_title} §{hit.section}, p.{hit.page}"
             with st.expander(md(title), expanded=False):

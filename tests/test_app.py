@@ -283,6 +283,34 @@ def test_asking_shows_a_cited_answer_with_links_into_read(
     assert read.header[0].value.replace("\\", "").startswith("3.2")
 
 
+def test_other_answers_are_offered_collapsed_below_the_best(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    at.text_input(key="ask_question").input("Why are the dot products scaled in attention?")
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception
+    other = [e for e in at.expander if e.label == "Other answers from your papers"]
+    assert len(other) == 1 and not other[0].proto.expanded
+    assert other[0].markdown  # the alternatives, each with its citation
+
+
+def test_a_question_about_a_listed_paper_not_ingested_offers_to_ingest_it(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    at.text_input(key="ask_question").input("What does the Q-Former do in BLIP-2?")
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "not ingested yet" in shown and NOT_INGESTED in shown
+    assert any(b.label == f"Ingest {NOT_INGESTED}" for b in at.button)
+    assert "From other papers" in shown
+    assert not [e for e in at.expander if e.label == "Other answers from your papers"]
+
+
 def test_asking_within_one_paper_cites_only_that_paper(
     monkeypatch: pytest.MonkeyPatch, shared: Path
 ) -> None:
