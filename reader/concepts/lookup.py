@@ -147,6 +147,10 @@ class ConceptFinder:
             acronym = entry.term  # "singular value decomposition" is the glossary's SVD
         if acronym is None:
             return _Name(name, None, (name,), ())
+        if re.search(r"[a-z]{3}", acronym):
+            # "LayerNorm" shortens "layer normalization" but is no acronym of it (unlike "ReLU",
+            # "MLM"): the concept keeps the name typed, and the short form is searched too.
+            return _Name(name, None, (name, acronym), _definers(name, matches))
         short_matches = self._scan([acronym])
         short_texts = _texts(short_matches)
         if _uses(acronym, short_texts) < _uses(name, texts):

@@ -68,8 +68,19 @@ def finder() -> ConceptFinder:
             SectionRole.APPENDIX,
             13,
         ),
+        chunk(
+            "1607.06450",
+            0,
+            "We transpose batch normalization into layer normalization (LayerNorm) by computing "
+            "the mean and variance from all summed inputs in a layer. LayerNorm is simple. "
+            "LayerNorm works well in recurrent networks.",
+            "1",
+            "Introduction",
+            SectionRole.INTRODUCTION,
+            1,
+        ),
     ]
-    store = MemoryStore(chunks, TITLES, HashEmbedder())
+    store = MemoryStore(chunks, {**TITLES, "1607.06450": "Layer Normalization"}, HashEmbedder())
     return ConceptFinder(store, Settings(), load_glossary(), READING_LIST)
 
 
@@ -92,6 +103,12 @@ def test_long_form_finds_its_acronym() -> None:
     assert "MLM" not in r.related  # the concept itself is not related to itself
     assert {o.paper_id for o in r.occurrences} == {"1810.04805"}
     assert finder().lookup("MLM").expansion == "masked language model"
+
+
+def test_a_contraction_is_not_an_acronym_the_long_form_stays_canonical() -> None:
+    r = finder().lookup("layer normalization")
+    assert r.found and r.canonical == "layer normalization"
+    assert any("LayerNorm" in d.text or "layer normalization" in d.text for d in r.definitions)
 
 
 def test_term_not_ingested_points_to_the_reading_list() -> None:
