@@ -55,9 +55,15 @@ _VERB = re.compile(
 )
 
 # A quantity, not a cross-reference ("Section 3.1", "Table 2", "[12]").
+_REFERENCE_WORDS = (
+    "Section", "Sec.", "Sections", "Figure", "Fig.", "Figures", "Table", "Tables", "Eq.",
+    "Eqn.", "Equation", "Equations", "Appendix", "Algorithm", "Chapter", "Step", "Line",
+)  # fmt: skip
+_NOT_AFTER = "".join(
+    f"(?<!{re.escape(w)} )(?<!{re.escape(w.lower())} )" for w in _REFERENCE_WORDS
+)
 NUMBER = re.compile(
-    r"(?<![\[\d.\w])(?<!Section )(?<!Sec\. )(?<!Figure )(?<!Fig\. )(?<!Table )(?<!Eq\. )"
-    r"(?<!Appendix )(?:\d+(?:[.,]\d+)*|\.\d+)(?:\s*[%×x]|\s*[kKMB]\b)?(?![\]\w])"
+    rf"(?<![\[\d.\w]){_NOT_AFTER}(?:\d+(?:[.,]\d+)*|\.\d+)(?:\s*[%×x]|\s*[kKMB]\b)?(?![\]\w])"
 )
 REASON = re.compile(
     r"\b(?:because|since|due\s+to|so\s+that|in\s+order\s+to|the\s+reason|suspect|hypothesi[sz]e|"

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 NOT_FOUND = "Not found in your library."
 
-POOL = 20  # passages whose sentences compete for the answer (12 -> 20: held-out answer@1 24 -> 25, top-3 31 -> 33)
+# Passages whose sentences compete for the answer (12 -> 20: held-out answer@1 24 -> 25 of 40,
+# top-3 31 -> 33).
+POOL = 20
 MAX_EMBED = 12  # sentences embedded per question: the cost of `ask`
 DENSE_WEIGHT = 1.0
 MAX_SHARE = 0.5  # a window's similarity: between its best sentence's and its mean's

@@ -56,6 +56,8 @@ def test_a_symbol_with_its_value_is_the_quantity_asked() -> None:
 def test_cross_references_and_citations_are_not_quantities() -> None:
     asked = answer_type("How many heads are used?")
     assert asked.bonus("As shown in Section 3.1 and Table 2, heads attend differently [12].") == 0
+    assert asked.bonus("Heads average positions, as described in section 3.2 and Eqn. 4.") == 0
+    assert asked.bonus("We choose the optimal value for the heads (0.2).") > 0
 
 
 @pytest.mark.parametrize(
