@@ -59,9 +59,7 @@ _REFERENCE_WORDS = (
     "Section", "Sec.", "Sections", "Figure", "Fig.", "Figures", "Table", "Tables", "Eq.",
     "Eqn.", "Equation", "Equations", "Appendix", "Algorithm", "Chapter", "Step", "Line",
 )  # fmt: skip
-_NOT_AFTER = "".join(
-    f"(?<!{re.escape(w)} )(?<!{re.escape(w.lower())} )" for w in _REFERENCE_WORDS
-)
+_NOT_AFTER = "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w.lower())} )" for w in _REFERENCE_WORDS)
 NUMBER = re.compile(
     rf"(?<![\[\d.\w]){_NOT_AFTER}(?:\d+(?:[.,]\d+)*|\.\d+)(?:\s*[%×x]|\s*[kKMB]\b)?(?![\]\w])"
 )
