@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from answers_support import SHORT, TITLES, HashEmbedder, MemoryStore, chunk, sample_answerer
 from repo_paths import EVAL, TEST_DATA
 
 from reader.answers.extractive import NOT_FOUND, Answerer, citation_label, clip
 from reader.answers.retrieval import Retriever
-from reader.models import Hit, PaperEntry, PaperRef, SectionRole
+from reader.models import Citation, Hit, PaperEntry, PaperRef, SectionRole
 from reader.settings import Settings
 
 
@@ -103,26 +105,32 @@ def test_why_answer_gives_the_reason_with_its_consequence() -> None:
 
 
 @pytest.mark.slow
-def test_real_corpus_answer_at_1_floor(corpus_library) -> None:  # type: ignore[no-untyped-def]
-    """Dev and held-out questions (tests/data): the answer quotes a gold phrase and cites its
-    paper. The floors sit three below what the answerer scores (15/17 and 6/13 on 2026-12-02),
-    so a flip between two close windows on another machine cannot fail the suite; the exact
-    figures are `reader eval`'s to report."""
-    import yaml
-
+def quotes_gold(item: dict[str, Any], text: str, citations: tuple[Citation, ...]) -> bool:
     from reader.evaluation import norm
+
+    cites = any(c.paper_id == item["paper"] for c in citations)
+    return cites and any(norm(p) in norm(text) for p in item["phrases"])
+
+
+def test_real_corpus_answer_floors(corpus_library) -> None:  # type: ignore[no-untyped-def]
+    """Dev and held-out questions (tests/data): the answer, or one of the three alternatives,
+    quotes a gold phrase and cites its paper. The floors sit three below what the answerer
+    scored on 2026-12-02 (dev 16/17; held-out 25/40, 33/40 among three), so a flip between two
+    close windows on another machine cannot fail the suite; exact figures are `reader eval`'s."""
+    import yaml
 
     dev = EVAL / "questions-dev.yaml"
     heldout = TEST_DATA / "questions-heldout.yaml"
     if not dev.exists():
         pytest.skip("../shared/eval/questions-dev.yaml is needed")
-    for path, floor in ((dev, 12), (heldout, 3)):
-        right = 0
+    for path, floor, floor_3 in ((dev, 13, 14), (heldout, 22, 30)):
+        right = right_3 = 0
         for item in yaml.safe_load(path.read_text()):
             a = corpus_library.ask(item["question"])
-            cites = any(c.paper_id == item["paper"] for c in a.citations)
-            right += cites and any(norm(p) in norm(a.answer) for p in item["phrases"])
+            right += quotes_gold(item, a.answer, a.citations)
+            right_3 += any(quotes_gold(item, o.answer, o.citations) for o in a.options[:3])
         assert right >= floor, (path.name, right)
+        assert right_3 >= floor_3, (path.name, right_3)
 
 
 def test_alternatives_come_from_other_passages_best_first() -> None:
