@@ -226,16 +226,16 @@ class ConceptFinder:
         keys = {compact(f) for f in name.forms if f}
         titled = [
             (rank, pid)
-            for pid in used
+            for pid in sorted(used)  # a set's order changes between processes: never rank by it
             if pid in papers and (rank := _title_rank(papers[pid].title, keys)) is not None
         ]
         if titled:
-            return min(titled, key=lambda t: (t[0], _published(papers.get(t[1]), t[1])))[1]
+            return min(titled, key=lambda t: (t[0], _published(papers.get(t[1]), t[1]), t[1]))[1]
         for group in ([p for p in name.definers if p in used], defining_papers(candidates)):
             if group:
-                return min(group, key=lambda pid: _published(papers.get(pid), pid))
+                return min(group, key=lambda pid: (_published(papers.get(pid), pid), pid))
         if occurrences:
-            return max(occurrences, key=lambda o: o.count).paper_id
+            return min(occurrences, key=lambda o: (-o.count, o.paper_id)).paper_id
         return None
 
     def _related(
