@@ -44,19 +44,32 @@ _DEFINED = re.compile(r"\(([A-Z][\w-]{1,15})\)")  # "Momentum Contrast (MoCo)"
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z]+ v\d)\b")  # "MoCo v2"
 
 
-def self_names(title: str, opening: str) -> dict[str, int]:
-    """Names a paper gives itself in its abstract and introduction, each with how many title
-    words back it: the acronym it defines whose long form covers most title words ("Vision
-    Transformer (ViT)" for "... Transformers for Image Recognition"), and a versioned name it
+def self_names(title: str, opening: str, body: str = "") -> dict[str, int]:
+    """Names a paper gives itself, each with how many title words back it: the acronym it
+    defines in its abstract and introduction whose long form covers most title words ("Vision
+    Transformer (ViT)" for "... Transformers for Image Recognition"), or, when those define
+    none, anywhere in its `body` ("residual nets (ResNets)"); and a versioned name its opening
     uses twice or whose base it defines ("MoCo v2", backed as strongly as a name can be)."""
     title_stems = {word_stem(w) for w in WORD.findall(title.lower())} - STOP_WORDS
+    defined = Counter(m.group(1) for m in _DEFINED.finditer(opening))
+    best = _own_acronym(title_stems, opening) or (_own_acronym(title_stems, body) if body else None)
+    names = {best[1]: best[0]} if best else {}
+    for version in set(_VERSIONED.findall(opening)):
+        # "MoCo v2" in a paper that defines "(MoCo)": its own next version, not a citation.
+        if opening.count(version) >= 2 or version.split()[0] in defined:
+            names[version] = len(title_stems) + 1
+    return names
+
+
+def _own_acronym(title_stems: set[str], text: str) -> tuple[int, str] | None:
+    """The acronym `text` defines whose long form is most the title's words: (backing, it)."""
+    counts = Counter(m.group(1) for m in _DEFINED.finditer(text))
     best: tuple[int, int, str] | None = None
-    counts = Counter(m.group(1) for m in _DEFINED.finditer(opening))
-    for m in _DEFINED.finditer(opening):
+    for m in _DEFINED.finditer(text):
         short = m.group(1)
         if not looks_like_acronym(short):
             continue
-        long_form = match_long_form(short, opening[max(0, m.start() - 200) : m.start()])
+        long_form = match_long_form(short, text[max(0, m.start() - 200) : m.start()])
         if not long_form:
             continue
         stems = [word_stem(w) for w in WORD.findall(long_form.lower())]
@@ -65,18 +78,14 @@ def self_names(title: str, opening: str) -> dict[str, int]:
             continue  # an acronym of something else the paper uses ("SGD", "NLP")
         rank = (covered, counts[short], short)
         best = rank if best is None or rank > best else best
-    names = {best[2]: best[0]} if best else {}
-    for version in set(_VERSIONED.findall(opening)):
-        # "MoCo v2" in a paper that defines "(MoCo)": its own next version, not a citation.
-        if opening.count(version) >= 2 or version.split()[0] in counts:
-            names[version] = len(title_stems) + 1
-    return names
+    return (best[0], best[2]) if best else None
 
 
 def paper_name_keys(
     papers: Iterable[NamedPaper],
     weak: Collection[str] = (),
     openings: Mapping[str, str] | None = None,
+    bodies: Mapping[str, str] | None = None,
 ) -> dict[str, set[NameKey]]:
     """Word sequences (stemmed) by which a reader names each paper: its short name, whole
     title, title head, title acronym, a title phrase of three or more words no other title
@@ -117,7 +126,8 @@ def paper_name_keys(
         if len(_words(title)) >= 3:
             own.add(_words(title))  # "Attention Is All You Need", all stop words but one
         if openings and p.id in openings and not looks_like_acronym(p.short_name or ""):
-            for name, backing in self_names(title, openings[p.id]).items():
+            body = (bodies or {}).get(p.id, "")
+            for name, backing in self_names(title, openings[p.id], body).items():
                 claims.setdefault(_words(name), []).append((backing, p.id))
         keys[p.id] = {k for k in own if k and not (len(k) == 1 and k[0] in STOP_WORDS)}
     # "MoCo" is defined by MoCo and by MoCo v2: it names the paper whose title backs it most.

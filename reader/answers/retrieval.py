@@ -220,8 +220,9 @@ class Retriever:
         key = tuple(p.id for p in known)
         if self._names is None or self._names[0] != key:
             openings = {p.id: self.opening(p.id) for p in papers}
+            bodies = {p.id: self.body(p.id) for p in papers}
             weak = {p.id for p in absent}
-            self._names = (key, paper_name_keys(known, weak, openings))
+            self._names = (key, paper_name_keys(known, weak, openings, bodies))
         return named_in(text, self._names[1])
 
     def asked_paper(self, text: str) -> frozenset[str]:
@@ -246,6 +247,10 @@ class Retriever:
             if size >= OPENING_CHARS:
                 break
         return " ".join(parts)[:OPENING_CHARS]
+
+    def body(self, paper_id: str) -> str:
+        """A paper's whole text, where it may name itself later than its introduction."""
+        return " ".join(sc.chunk.text for sc in self.store.iter_chunks(paper_id))
 
     def idf(self, stem: str, paper_id: str | None = None) -> float:
         """Inverse document frequency of a stem over the library's passages, or over one

@@ -75,3 +75,11 @@ def test_the_first_named_paper_is_the_one_asked_about() -> None:
     match = named_in("Which β2 does Attention Is All You Need set for its Adam optimizer?", keys)
     assert match.paper_ids == {adam.id, transformer.id}
     assert match.first == {transformer.id}
+
+
+def test_a_paper_that_names_itself_only_later_is_named_from_its_body() -> None:
+    title = "Deep Residual Learning for Image Recognition"
+    opening = "Deeper neural networks are more difficult to train, with SGD (SGD) or not."
+    body = "Next we evaluate 18-layer and 34-layer residual nets (ResNets). We compare VGG v2."
+    assert self_names(title, opening, body) == {"ResNets": 1}  # versions only from the opening
+    assert self_names(title, opening) == {}
