@@ -261,14 +261,19 @@ def test_notes_survive_a_re_ingest(monkeypatch: pytest.MonkeyPatch, private: Pat
 # ------------------------------------------------------------------ ask
 
 
+def ask(at: AppTest, question: str) -> None:
+    """Type a question on the Ask page and press Ask."""
+    at.text_input(key="ask_question").input(question)
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception
+
+
 def test_asking_shows_a_cited_answer_with_links_into_read(
     monkeypatch: pytest.MonkeyPatch, shared: Path
 ) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
-    at.text_input(key="ask_question").input("Why are the dot products scaled in attention?")
-    next(b for b in at.button if b.label == "Ask").click().run()
-    assert not at.exception
+    ask(at, "Why are the dot products scaled in attention?")
     shown = texts(at)
     assert "extremely small gradients" in shown or "scale the dot products" in shown
     cited = [q for label, q in links(at) if label.startswith("[Transformer")]
@@ -288,9 +293,7 @@ def test_other_answers_are_offered_collapsed_below_the_best(
 ) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
-    at.text_input(key="ask_question").input("Why are the dot products scaled in attention?")
-    next(b for b in at.button if b.label == "Ask").click().run()
-    assert not at.exception
+    ask(at, "Why are the dot products scaled in attention?")
     other = [e for e in at.expander if e.label == "Other answers from your papers"]
     assert len(other) == 1 and not other[0].proto.expanded
     assert other[0].markdown  # the alternatives, each with its citation
@@ -301,9 +304,7 @@ def test_a_question_about_a_listed_paper_not_ingested_offers_to_ingest_it(
 ) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
-    at.text_input(key="ask_question").input("What does the Q-Former do in BLIP-2?")
-    next(b for b in at.button if b.label == "Ask").click().run()
-    assert not at.exception
+    ask(at, "What does the Q-Former do in BLIP-2?")
     shown = texts(at)
     assert "not ingested yet" in shown and NOT_INGESTED in shown
     assert any(b.label == f"Ingest {NOT_INGESTED}" for b in at.button)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reader.text.query import STOP_WORDS
-from reader.text.stems import match_stem
+from reader.text.stems import match_stem, match_stems
 
 
 class Kind(StrEnum):
@@ -181,9 +181,9 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType(Kind.METHOD)
     if _WHICH.search(question):
         nouns, symbols = _asked(question.split(None, 1)[1] if " " in question else "")
-        head = _head_noun(question)
-        stems = frozenset(match_stem(w) for w in re.findall(r"[^\W_]+", question.lower()))
-        return AnswerType(Kind.INSTANCES, frozenset({head}) if head else nouns, symbols, stems)
+        head = _head_noun(question, nouns)
+        asked = frozenset({head}) if head else nouns
+        return AnswerType(Kind.INSTANCES, asked, symbols, frozenset(match_stems(question)))
     return AnswerType(Kind.OTHER)
 
 
@@ -231,13 +231,8 @@ def is_settings_sentence(text: str) -> bool:
     )
 
 
-def _head_noun(question: str) -> str | None:
-    """The noun a "which" question asks for: the last word before its verb ("which activation
-    function does" -> the asked thing is an activation *function*, named by its modifier, so
-    the head is the first noun: "activation")."""
-    nouns, _ = _asked(question.split(None, 1)[1] if " " in question else "")
+def _head_noun(question: str, nouns: frozenset[str]) -> str | None:
+    """The first noun of the asked phrase: in "which activation function does", the thing is
+    named by its modifier ("a gelu activation"), so the head to look for is "activation"."""
     words = [w for w in re.findall(r"[^\W_][\w-]*", question.lower())[1:4] if w not in STOP_WORDS]
-    for w in words:
-        if match_stem(w) in nouns:
-            return match_stem(w)
-    return None
+    return next((match_stem(w) for w in words if match_stem(w) in nouns), None)

@@ -128,19 +128,19 @@ class Answerer:
         question names no ingested paper (nor filters to one)."""
         if paper_ids is not None:
             return None
-        missing = self.retriever.missing_papers(text)
-        if not missing or self.retriever.named_papers(text)[0]:
+        names = self.retriever.names(text)
+        if not names.missing or names.named:
             return None
-        paper = missing[0]
+        paper = names.missing[0]
         return PaperRef(paper.id, paper.title or paper.short_name or paper.id)
 
     def question(self, query_text: str) -> Question:
         """The question's weighted terms, the term it asks to define, its answer type."""
-        _, name_stems = self.retriever.named_papers(query_text)
-        named = self.retriever.asked_paper(query_text)
+        names = self.retriever.names(query_text)
+        named = names.asked
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
         only = next(iter(named)) if len(named) == 1 else None
-        weights = self.retriever.match_weights(query_text, name_stems, only)
+        weights = self.retriever.match_weights(query_text, names.stems, only)
         stems = frozenset(match_stems(query_text))
         return Question(weights, stems, defined_term(query_text), answer_type(query_text), named)
 

@@ -36,6 +36,16 @@ class NameMatch:
     first: frozenset[str] = frozenset()  # the paper(s) named first: the one asked about
 
 
+@dataclass(frozen=True)
+class QuestionNames:
+    """What a question says about papers, for one library."""
+
+    named: frozenset[str]  # ingested papers it names
+    stems: frozenset[str]  # the stems of the names it used
+    asked: frozenset[str]  # the ingested paper(s) it is about
+    missing: tuple[NamedPaper, ...]  # reading-list papers it names that are not ingested
+
+
 def _words(text: str) -> NameKey:
     return tuple(word_stem(w) for w in WORD.findall(text.lower()))
 

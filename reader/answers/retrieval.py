@@ -8,7 +8,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from reader.answers.paper_names import NamedPaper, NameKey, NameMatch, named_in, paper_name_keys
+from reader.answers.paper_names import (
+    NamedPaper,
+    NameKey,
+    QuestionNames,
+    named_in,
+    paper_name_keys,
+)
 from reader.errors import QueryError
 from reader.models import Hit, PaperRecord, SectionRole, StoredChunk
 from reader.settings import Settings
@@ -105,6 +111,7 @@ class Retriever:
         self._n_docs: Counter[str | None] = Counter()
         self._names: tuple[tuple[str, ...], dict[str, set[NameKey]]] | None = None
         self._last_vector: tuple[str, np.ndarray] | None = None
+        self._last_names: tuple[str, frozenset[str], QuestionNames] | None = None
 
     def normalize(self, query: str) -> NormalizedQuery:
         q = normalize_query(query, self.settings.max_query_chars)
@@ -140,7 +147,8 @@ class Retriever:
             [cid for cid, _ in self.store.keyword_search(expr, n, paper_ids, role)] if expr else [],
             [cid for cid, _ in self.store.vector_search(vec, n, paper_ids, role)],
         ]
-        named, name_stems = self.named_papers(q.text)
+        question_names = self.names(q.text)
+        named, name_stems = question_names.named, question_names.stems
         scope = named if paper_ids is None else named & paper_ids
         if scope and scope != paper_ids:
             # A question that names a paper ("does BERT ...") is mostly about that paper; inside
@@ -196,61 +204,55 @@ class Retriever:
         """IDF weight of each content stem of the query."""
         return {s: self.idf(s) for s in set(content_stems(text))}
 
-    def named_papers(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
-        """Ingested papers the query names (short name, title head, title acronym or title
-        phrase), and the stems of the names it used."""
-        match = self.name_match(text)
-        ingested = {p.id for p in self.store.papers()}
-        return match.paper_ids & ingested, match.stems
+    def names(self, text: str) -> QuestionNames:
+        """The papers a question names, the one it asks about, and the listed ones it names
+        that are not ingested (kept for the last question: `ask` needs them three times)."""
+        papers = self.store.papers()
+        ingested = frozenset(p.id for p in papers)
+        if self._last_names is not None and self._last_names[:2] == (text, ingested):
+            return self._last_names[2]
+        match = named_in(text, self._name_keys(papers, ingested))
+        named = match.paper_ids & ingested
+        # The paper named first is the one asked about ("Which β2 does Attention Is All You
+        # Need set for its Adam optimizer?"), unless the question compares them.
+        asked = named if _COMPARING.search(text) else match.first & ingested
+        missing = tuple(
+            p for p in self.reading_list if p.id in match.paper_ids and p.id not in ingested
+        )
+        found = QuestionNames(named, match.stems, asked, missing)
+        self._last_names = (text, ingested, found)
+        return found
 
-    def missing_papers(self, text: str) -> list[NamedPaper]:
-        """Reading-list papers the query names that are not ingested, in reading-list order."""
-        match = self.name_match(text)
-        ingested = {p.id for p in self.store.papers()}
-        return [p for p in self.reading_list if p.id in match.paper_ids and p.id not in ingested]
-
-    def name_match(self, text: str) -> NameMatch:
+    def _name_keys(
+        self, papers: Sequence[PaperRecord], ingested: frozenset[str]
+    ) -> dict[str, set[NameKey]]:
         # Names are matched over the reading list too, so "BLIP-2" (not ingested) is not
         # mistaken for "BLIP" (ingested). A paper not ingested turns the answer into "ingest
         # it first", so it needs a clear name, not a two-word title phrase.
-        papers = self.store.papers()
-        ingested = {p.id for p in papers}
         absent = [p for p in self.reading_list if p.id not in ingested]
         known: list[NamedPaper] = [*papers, *absent]
         key = tuple(p.id for p in known)
         if self._names is None or self._names[0] != key:
-            openings = {p.id: self.opening(p.id) for p in papers}
-            bodies = {p.id: self.body(p.id) for p in papers}
+            texts = {p.id: self._own_text(p.id) for p in papers}
+            openings = {pid: opening for pid, (opening, _) in texts.items()}
+            bodies = {pid: body for pid, (_, body) in texts.items()}
             weak = {p.id for p in absent}
             self._names = (key, paper_name_keys(known, weak, openings, bodies))
-        return named_in(text, self._names[1])
+        return self._names[1]
 
-    def asked_paper(self, text: str) -> frozenset[str]:
-        """The ingested paper a question is about: the one it names first ("Which β2 does
-        Attention Is All You Need set for its Adam optimizer?"), or every one it names when
-        it compares them."""
-        match = self.name_match(text)
-        ingested = {p.id for p in self.store.papers()}
-        if _COMPARING.search(text):
-            return match.paper_ids & ingested
-        return match.first & ingested
-
-    def opening(self, paper_id: str) -> str:
-        """The start of a paper's abstract and introduction, where it names itself."""
-        parts: list[str] = []
+    def _own_text(self, paper_id: str) -> tuple[str, str]:
+        """A paper's opening (the start of its abstract and introduction, where it names
+        itself) and its whole text (where it may name itself later), in one pass."""
+        opening: list[str] = []
+        body: list[str] = []
         size = 0
         for sc in self.store.iter_chunks(paper_id):
-            if sc.chunk.section_role not in (SectionRole.ABSTRACT, SectionRole.INTRODUCTION):
-                continue
-            parts.append(sc.chunk.text)
-            size += len(sc.chunk.text)
-            if size >= OPENING_CHARS:
-                break
-        return " ".join(parts)[:OPENING_CHARS]
-
-    def body(self, paper_id: str) -> str:
-        """A paper's whole text, where it may name itself later than its introduction."""
-        return " ".join(sc.chunk.text for sc in self.store.iter_chunks(paper_id))
+            body.append(sc.chunk.text)
+            role = sc.chunk.section_role
+            if size < OPENING_CHARS and role in (SectionRole.ABSTRACT, SectionRole.INTRODUCTION):
+                opening.append(sc.chunk.text)
+                size += len(sc.chunk.text)
+        return " ".join(opening)[:OPENING_CHARS], " ".join(body)
 
     def idf(self, stem: str, paper_id: str | None = None) -> float:
         """Inverse document frequency of a stem over the library's passages, or over one

@@ -103,8 +103,8 @@ def test_paper_names_from_titles() -> None:
     keys = paper_name_keys(library().store.papers())
     assert ("gelu",) in keys["p1"]
     assert any(k == ("querying", "transformer") for k in keys["p2"])
-    named, stems = library().named_papers("Why are GELU activations smooth?")
-    assert named == {"p1"} and "gelu" in stems
+    names = library().names("Why are GELU activations smooth?")
+    assert names.named == names.asked == {"p1"} and "gelu" in names.stems
 
 
 @pytest.mark.slow
