@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reader.text.query import STOP_WORDS
-from reader.text.stems import match_stem, match_stems
+from reader.text.stems import as_printed, match_stem, match_stems, printed_symbols
 
 
 class Kind(StrEnum):
@@ -113,9 +113,12 @@ class AnswerType:
         if self.kind == Kind.QUANTITY:
             return self._quantity(sentence)
         if self.kind == Kind.FORMULA:
-            if MATH.search(sentence) or DEFINES_MATH.search(sentence):
-                return CARRIES
-            return 0.0
+            if not (MATH.search(sentence) or DEFINES_MATH.search(sentence)):
+                return 0.0
+            # The formula for the symbol asked about ("u_t" -> "ut = max(β2 · ut−1, |gt|)").
+            if self.symbols & {t for t in _TOKEN.findall(sentence)}:
+                return CARRIES_CLOSE
+            return CARRIES
         if self.kind == Kind.INSTANCES:
             # Instances listed ("such as A and B") and the asked noun named by a modifier the
             # question lacks ("a gelu activation"): each is evidence, both together more.
@@ -166,7 +169,7 @@ def answer_type(question: str) -> AnswerType:
     if _WHY.search(question):
         return AnswerType(Kind.REASON)
     if _FORMULA.search(question):
-        return AnswerType(Kind.FORMULA)
+        return AnswerType(Kind.FORMULA, symbols=printed_symbols(question))
     for pattern in (_HOW_MANY, _WHAT_FRACTION):
         m = pattern.search(question)
         if m:
@@ -203,7 +206,7 @@ def _asked(rest: str) -> tuple[frozenset[str], frozenset[str]]:
             continue  # "what is the learning rate": the noun comes after the verb
         started = started or word.lower() not in STOP_WORDS
         if _SYMBOL.match(word) and (len(word) <= 4 or "_" in word):
-            symbols.add(word)
+            symbols.add(as_printed(word))  # "d_k" is printed "dk"
             if not word.isalpha() or not word.isascii():
                 continue
         if word.lower() in STOP_WORDS:

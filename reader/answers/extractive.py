@@ -14,7 +14,7 @@ from reader.errors import LLMError
 from reader.models import Answer, AnswerOption, Citation, Hit, PaperRef, SectionRole
 from reader.settings import Settings
 from reader.text.definitions import defined_term
-from reader.text.stems import match_stems
+from reader.text.stems import as_printed, match_stems
 
 if TYPE_CHECKING:
     from reader.answers.rerank import Reranker
@@ -141,7 +141,7 @@ class Answerer:
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
         only = next(iter(named)) if len(named) == 1 else None
         weights = self.retriever.match_weights(query_text, names.stems, only)
-        stems = frozenset(match_stems(query_text))
+        stems = frozenset(match_stems(as_printed(query_text)))
         return Question(weights, stems, defined_term(query_text), answer_type(query_text), named)
 
     def choose(self, query_text: str, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:

@@ -21,7 +21,7 @@ from reader.settings import Settings
 from reader.text.definitions import defined_term, defines
 from reader.text.query import STOP_WORDS, NormalizedQuery, fts_expression, normalize_query
 from reader.text.sentences import split_sentences
-from reader.text.stems import content_stems, match_stem, match_stems, word_stem
+from reader.text.stems import as_printed, content_stems, match_stem, match_stems, word_stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -192,7 +192,7 @@ class Retriever:
         paper: there, a word common in the library but rare in the paper tells its passages
         apart (measured: dev answer@1 15 -> 16 of 17, held-out unchanged)."""
         weights: dict[str, float] = {}
-        for word in _WORD.findall(text.lower()):
+        for word in _WORD.findall(as_printed(text).lower()):
             stem = word_stem(word)
             if word in STOP_WORDS or stem in skip:
                 continue

@@ -9,6 +9,10 @@ from functools import lru_cache
 from reader.text.query import STOP_WORDS
 
 WORD = re.compile(r"[^\W_]+")
+# "x_{t+k}", "u_t", "d_k": a symbol typed with a subscript, which a PDF's text prints run
+# together ("xt+k", "ut", "dk").
+_SUBSCRIPT = re.compile(r"(?<![\w])([^\W\d_]{1,2})_\{?([^\W_]{1,3}(?:[+\-][^\W_]{1,3})?)\}?")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -19,6 +23,17 @@ def word_stem(word: str) -> str:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
             return w[: len(w) - len(suffix)] + keep
     return w
+
+
+def as_printed(question: str) -> str:
+    """A question's words as a paper prints them: subscripts run together (`u_t` -> `ut`) and
+    no possessive `'s` ("MoCo's" would otherwise ask for a word "s")."""
+    return _SUBSCRIPT.sub(r"\1\2", _POSSESSIVE.sub("", question))
+
+
+def printed_symbols(question: str) -> frozenset[str]:
+    """The subscripted symbols a question types, as a paper prints them: `u_t` -> `ut`."""
+    return frozenset(m.group(1) + m.group(2) for m in _SUBSCRIPT.finditer(question))
 
 
 def content_stems(text: str) -> list[str]:

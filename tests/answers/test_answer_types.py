@@ -115,3 +115,18 @@ def test_an_instance_is_named_by_a_name_or_two_kinds_not_by_an_adjective() -> No
     assert biases.bonus("It has much less image-specific inductive bias than CNNs.") == 0
     losses = answer_type("Which losses is the model trained with?")
     assert losses.bonus("It is trained with contrastive loss and captioning loss.") > 0
+
+
+def test_the_formula_for_the_asked_symbol_beats_other_math() -> None:
+    # A PDF prints the typed u_t as "ut": the equation defining it is the answer.
+    rule = answer_type("What is the update rule for the norm u_t?")
+    assert rule.kind == Kind.FORMULA
+    defining = rule.bonus("ut = max(β2 · ut−1, |gt|) (12) with initial value u0 = 0.")
+    other = rule.bonus("When (1 − β1) = √1 − β2 we have that |mt/√vt| < 1.")
+    assert defining > other > rule.bonus("The norm is simple to compute.")
+
+
+def test_a_typed_subscript_symbol_is_looked_for_as_printed() -> None:
+    asked = answer_type("Which d_k does the model use?")
+    assert asked.symbols == {"dk"}
+    assert asked.bonus("We use dk = 64 for each head.") > asked.bonus("Heads use 64 units.")
