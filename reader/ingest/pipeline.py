@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
 # 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter;
 # 5: words drawn inside figures are kept out of the section text
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 
 class IngestProgress(Protocol):

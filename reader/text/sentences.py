@@ -88,6 +88,9 @@ _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _STARTER = re.compile(r"[A-Z0-9\"'“‘(\[ΦΣΔΘΛΠΨΩ]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# A table's numbers run into the prose after it ("... 65.0 64.3 Using the default τ = 0.07"):
+# four bare numbers in a row, then a capitalised word, end a sentence.
+_TABLE_RUN = re.compile(r"(?<!\S)(?:[-+]?\d[\d.,]*%?\s+){4,}(?=[A-Z][a-z]+\s)")
 # A paragraph opening like this is a caption or a footnote as a whole, every sentence of it.
 _ASIDE_OPENING = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*\d+\s*[:.]\s|^\d{1,2}[A-Z][a-z]")
 
@@ -128,10 +131,13 @@ def split_sentences(text: str) -> list[SentenceSpan]:
     spans: list[SentenceSpan] = []
     for number, (p_start, p_end) in enumerate(_paragraphs(text)):
         start = p_start
+        table_ends = [m.end() for m in _TABLE_RUN.finditer(text, p_start, p_end)]
         for match in _BOUNDARY.finditer(text, p_start, p_end):
             cut = match.end()
             if cut >= p_end:
                 break
+            while table_ends and table_ends[0] <= match.start():
+                start = _cut_table_run(spans, text, start, table_ends.pop(0), number)
             if not _STARTER.match(text, cut):
                 continue
             punct_at = match.start()
@@ -139,8 +145,21 @@ def split_sentences(text: str) -> list[SentenceSpan]:
                 continue
             _append(spans, text, start, match.start() + len(match.group().rstrip()), number)
             start = cut
+        for end in table_ends:
+            if start < end < p_end:
+                start = _cut_table_run(spans, text, start, end, number)
         _append(spans, text, start, p_end, number)
     return spans
+
+
+def _cut_table_run(
+    spans: list[SentenceSpan], text: str, start: int, end: int, paragraph: int
+) -> int:
+    """End the sentence where a table's numbers stop; where the next one starts."""
+    if end > start:
+        _append(spans, text, start, end, paragraph)
+        return end
+    return start
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -58,3 +58,24 @@ def test_is_prose_rejects_tables_and_references() -> None:
     assert not is_prose("12.3 45.6 78.9 10.1 11.2 13.4 15.6")
     assert not is_prose("A. Vaswani. Attention. arXiv preprint arXiv:1706.03762, 2017.")
     assert not is_prose("Too short.")
+
+
+def test_a_table_run_into_the_next_sentence_is_cut_off() -> None:
+    # A table without ruling lines: its numbers run straight into the prose after it.
+    text = (
+        "τ 0.07 0.1 0.2 0.3 w/ MLP 62.9 64.9 66.2 65.7 Using the default τ = 0.07, the MLP "
+        "head improves from 60.6% to 62.9%. We use 4 8 16 32 heads in turn."
+    )
+    found = sentences(text)
+    assert found[0] == "τ 0.07 0.1 0.2 0.3 w/ MLP 62.9 64.9 66.2 65.7"
+    assert found[1].startswith("Using the default τ = 0.07")
+    assert is_prose(found[1]) and not is_prose(found[0])
+    assert found[2] == "We use 4 8 16 32 heads in turn."  # numbers, then lower case: prose
+
+
+@given(st.lists(st.sampled_from(["1.5", "20", "Using", "the", "Table", "x.", "\n\n"]), max_size=40))
+def test_table_cuts_never_lose_words(tokens: list[str]) -> None:
+    text = " ".join(tokens)
+    spans = split_sentences(text)
+    assert " ".join(s.text for s in spans).split() == text.split()
+    assert all(text[s.start : s.end].split() == s.text.split() for s in spans)
