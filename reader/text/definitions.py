@@ -23,85 +23,99 @@ _T = re.escape(T)
 _ART = r"(?:(?:an?|the|our|this|new|novel)\s+)*"
 
 # (pattern over the sentence with the term replaced by T, weight)
+_CUE_TABLE: tuple[tuple[str, float], ...] = (
+    # "Gaussian Error Linear Unit (GELU)", "GELU (Gaussian Error Linear Unit)"
+    (rf"\(\s*[“\"']?{_T}(?:['’]s)?[”\"']?\s*[),;]", 3.0),
+    # The parenthesis holds words, not a formula ("LayerNorm(x + Sublayer(x))") or an aside
+    # ("(which RMSNorm abandons)").
+    (
+        rf"{_T}[”\"']?\s*\((?!\s*(?:which|that|where|when|see|cf|e\.g|i\.e|as|and|or|with"
+        r"|without|in|on|for|from|by|not|also)\b)(?![^)]*(?:\d|et al))"
+        r"[A-Za-z][A-Za-z\s'’-]{3,}\)",
+        2.5,
+    ),
+    # "we call it X", "which we call X", "called X", "referred to as X"
+    (
+        # "We call our particular attention "Scaled Dot-Product Attention"": a few words
+        # may name what is called.
+        rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)"
+        r"(?:\s+(?:it|this|them|these)|(?:\s+(?:our|the|this|a|an)(?:\s+[\w-]+){1,2}))?"
+        rf"|called|named|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:as\s+)?{_ART}[“\"']?{_T}",
+        3.0,
+    ),
+    # "we define X as", "X is defined as", "X refers to", "X denotes"
+    (
+        rf"\bdefine\s+{_ART}{_T}|{_T}[”\"']?\s+(?:is|are)\s+defined\b"
+        rf"|{_T}[”\"']?\s+(?:refers?\s+to|denotes?|stands?\s+for|means|implies)\b",
+        3.0,
+    ),
+    # "X is a ...", "The X function is ..." at the start of a sentence
+    (
+        rf"^(?:(?:in\s+short|formally|briefly),?\s+)?{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?"
+        r"(?:is|are)\s+(?!(?:not|also|only|used|shown|applied|trained|then|more|less|very|highly|"
+        r"often|widely|commonly|still|now|effective|important|crucial|useful|better|worse|able|"
+        r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
+        2.5,
+    ),
+    # "Self-attention, sometimes called intra-attention, is an attention mechanism …"
+    (
+        rf"^{_ART}{_T},?\s+(?:[\w-]+\s+){{0,2}}?(?:called|known\s+as|referred\s+to\s+as"
+        r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
+        2.5,
+    ),
+    # "A memory bank consists of …", "X is composed of …"
+    (
+        rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
+        r"|comprises?)\b",
+        2.5,
+    ),
+    # "the memory bank approach proposed by [61]", "X was first introduced in …"
+    (
+        rf"{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:(?:was|were)\s+)?(?:first\s+|originally\s+)?"
+        r"(?:proposed|introduced)\s+(?:by|in)\b",
+        2.0,
+    ),
+    # "X, which ...", "X that computes ..."
+    (
+        rf"{_T}[”\"']?,?\s+(?:which|that)\s+(?:is|are|computes?|uses?|maps?|learns?|takes?)\b",
+        2.0,
+    ),
+    # "we propose X", "we introduce a new X", "we transpose A into X by ..."
+    (
+        rf"\bwe\s+(?:propose|introduce|present|develop|adopt|add|use)\s+{_ART}[“\"']?{_T}",
+        2.0,
+    ),
+    (rf"\binto\s+{_ART}{_T}\s+by\b|{_T}\s+by\s+(?:computing|using|adding|taking)\b", 1.8),
+    # Below 2.0: cues that introduce more often than define (`defines` ignores them).
+    # "Here, X is a …": the sentence-start "X is" after a short opening phrase.
+    (
+        rf"^[\w\s-]{{2,30}},\s+{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:is|are)\s+(?:an?|the)\b",
+        1.9,
+    ),
+    # "We propose Adam, a method for …", "CapFilt: a new dataset bootstrapping method"
+    (rf"{_T}[”\"']?\)?\s*[,:]\s+(?:an?|the)\s+(?:new\s+|novel\s+)?[\w-]+", 1.8),
+    # "Multi-head attention allows the model to …", "ITM activates the encoder": the term
+    # as the subject of what it does.
+    (
+        rf"^{_ART}{_T}(?:\s+[\w-]+)?\s*(?:\([^)]*\)\s*)?"
+        r"(?!(?:is|was|has|does|uses|seems|remains|performs|outperforms|achieves|shows)\b)"
+        r"[a-z]{3,}(?<!ss)s\b",
+        1.5,
+    ),
+)
 CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), w)
-    for p, w in (
-        # "Gaussian Error Linear Unit (GELU)", "GELU (Gaussian Error Linear Unit)"
-        (rf"\(\s*[“\"']?{_T}(?:['’]s)?[”\"']?\s*[),;]", 3.0),
-        # The parenthesis holds words, not a formula ("LayerNorm(x + Sublayer(x))") or an aside
-        # ("(which RMSNorm abandons)").
-        (
-            rf"{_T}[”\"']?\s*\((?!\s*(?:which|that|where|when|see|cf|e\.g|i\.e|as|and|or|with"
-            r"|without|in|on|for|from|by|not|also)\b)(?![^)]*(?:\d|et al))"
-            r"[A-Za-z][A-Za-z\s'’-]{3,}\)",
-            2.5,
-        ),
-        # "we call it X", "which we call X", "called X", "referred to as X"
-        (
-            # "We call our particular attention "Scaled Dot-Product Attention"": a few words
-            # may name what is called.
-            rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)"
-            r"(?:\s+(?:it|this|them|these)|(?:\s+(?:our|the|this|a|an)(?:\s+[\w-]+){1,2}))?"
-            rf"|called|named|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:as\s+)?{_ART}[“\"']?{_T}",
-            3.0,
-        ),
-        # "we define X as", "X is defined as", "X refers to", "X denotes"
-        (
-            rf"\bdefine\s+{_ART}{_T}|{_T}[”\"']?\s+(?:is|are)\s+defined\b"
-            rf"|{_T}[”\"']?\s+(?:refers?\s+to|denotes?|stands?\s+for|means)\b",
-            3.0,
-        ),
-        # "X is a ...", "The X function is ..." at the start of a sentence
-        (
-            rf"^(?:(?:in\s+short|formally|briefly),?\s+)?{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?"
-            r"(?:is|are)\s+(?!(?:not|also|only|used|shown|applied|trained|then|more|less|very|highly|"
-            r"often|widely|commonly|still|now|effective|important|crucial|useful|better|worse|able|"
-            r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
-            2.5,
-        ),
-        # "Self-attention, sometimes called intra-attention, is an attention mechanism …"
-        (
-            rf"^{_ART}{_T},?\s+(?:[\w-]+\s+){{0,2}}?(?:called|known\s+as|referred\s+to\s+as"
-            r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
-            2.5,
-        ),
-        # "A memory bank consists of …", "X is composed of …"
-        (
-            rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
-            r"|comprises?)\b",
-            2.5,
-        ),
-        # "the memory bank approach proposed by [61]", "X was first introduced in …"
-        (
-            rf"{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:(?:was|were)\s+)?(?:first\s+|originally\s+)?"
-            r"(?:proposed|introduced)\s+(?:by|in)\b",
-            2.0,
-        ),
-        # "X, which ...", "X that computes ..."
-        (
-            rf"{_T}[”\"']?,?\s+(?:which|that)\s+(?:is|are|computes?|uses?|maps?|learns?|takes?)\b",
-            2.0,
-        ),
-        # "we propose X", "we introduce a new X", "we transpose A into X by ..."
-        (rf"\bwe\s+(?:propose|introduce|present|develop|adopt|add|use)\s+{_ART}[“\"']?{_T}", 2.0),
-        (rf"\binto\s+{_ART}{_T}\s+by\b|{_T}\s+by\s+(?:computing|using|adding|taking)\b", 1.8),
-        # Below 2.0: cues that introduce more often than define (`defines` ignores them).
-        # "Here, X is a …": the sentence-start "X is" after a short opening phrase.
-        (
-            rf"^[\w\s-]{{2,30}},\s+{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:is|are)\s+(?:an?|the)\b",
-            1.9,
-        ),
-        # "We propose Adam, a method for …", "CapFilt: a new dataset bootstrapping method"
-        (rf"{_T}[”\"']?\)?\s*[,:]\s+(?:an?|the)\s+(?:new\s+|novel\s+)?[\w-]+", 1.8),
-        # "Multi-head attention allows the model to …", "ITM activates the encoder": the term
-        # as the subject of what it does.
-        (
-            rf"^{_ART}{_T}(?:\s+[\w-]+)?\s*(?:\([^)]*\)\s*)?"
-            r"(?!(?:is|was|has|does|uses|seems|remains|performs|outperforms|achieves|shows)\b)"
-            r"[a-z]{3,}(?<!ss)s\b",
-            1.5,
-        ),
-    )
+    (re.compile(p, re.IGNORECASE), w) for p, w in _CUE_TABLE
+)
+# Sentences that say what the term is, not only name it ("which we call X", "X (Y)"):
+# "X is a ...", "X refers to ...", "X consists of ...", "(X), which regularizes ...",
+# "X, a framework for ...".
+_DESCRIBING = re.compile(
+    rf"^{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?(?:is|are)\s+(?:an?|the|one)\s"
+    rf"|{_T}[”\"']?\s+(?:is\s+defined|refers?\s+to|denotes?|stands?\s+for|means|implies)\b"
+    rf"|{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of|comprises?)\b"
+    rf"|{_T}[”\"']?\)?,?\s+(?:which|that)\s+(?!is\s+not)[a-z]{{3,}}(?<!ss)s\b"
+    rf"|{_T}[”\"']?\)?,\s+(?:an?|the)\s+(?:new\s+|novel\s+|simple\s+)?[\w-]+\s+(?:for|that|which|to|of)\b",
+    re.IGNORECASE,
 )
 # A sentence of a section named after the term that defines without naming it.
 _IMPLICIT = re.compile(
@@ -112,7 +126,13 @@ _IMPLICIT = re.compile(
 _SKIP_ROLES = {SectionRole.REFERENCES}
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 _ACRONYM_CUES = 2  # CUES[:2] are "long form (SHORT)" parentheticals, the rest defining phrases
+# "GELU (Gaussian Error Linear Unit)" spells out a short name; after a phrase ("the pretext
+# task (dash curve)") the parenthesis is an aside.
+_SHORT_NAME = re.compile(r"\S*[A-Z]\S*[A-Z]\S*|[A-Z][\w-]*")
+# 'The term "pretext" implies ...': a word of the term, named as a word.
+_NAMED_WORD = re.compile(r"\bthe\s+(?:term|word|name)\s+([“\"'‘]?([\w-]+)[”\"'’]?)", re.IGNORECASE)
 STRONG_CUE = 3.0  # a cue this strong ("called X", "X (Y)") outweighs numbers in the sentence
+DEFINES = 2.0  # a cue at least this strong defines the term (weaker ones introduce it)
 WEAK = 0.2  # the term is used, nothing defines it: only shown when little else does
 
 
@@ -124,6 +144,7 @@ class Candidate:
     cue: float
     definition: Definition
     sentence: str = ""  # the defining sentence itself (the passage may add the next one)
+    describes: bool = False  # it says what the term is, not only its name ("which we call X")
 
 
 def _placeholder(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
@@ -156,6 +177,8 @@ def definition_candidates(
     candidates; sentences that only use the term are kept only when few sentences define it.
     """
     patterns = [term_pattern(f) for f in sorted(forms, key=len, reverse=True)]
+    term_words = {w.lower() for f in forms for w in f.split() if len(w) > 3}
+    cues = CUES if any(_SHORT_NAME.fullmatch(f) for f in forms) else CUES[:1] + CUES[2:]
     section_start: dict[tuple[str, str], int] = {}
     for sc in chunks:
         key = (sc.chunk.paper_id, sc.chunk.section_number + sc.chunk.section_title)
@@ -178,6 +201,8 @@ def definition_candidates(
                 continue
             sentence = span.text
             marked = _placeholder(sentence, patterns)
+            if T not in marked:
+                marked = _named_word(marked, term_words)
             has_term = T in marked
             # Cheap test first: most sentences of a passage do not name the term.
             if not has_term and not (titled and _IMPLICIT.search(sentence)):
@@ -185,7 +210,7 @@ def definition_candidates(
             if not quotable(sentence, marked):
                 continue
             if has_term:
-                cue = max((w for p, w in CUES if p.search(marked)), default=0.0) or WEAK
+                cue = max((w for p, w in cues if p.search(marked)), default=0.0) or WEAK
             else:
                 cue = 1.0
             # Only a defining verb ("called", "we define") outweighs an experiment's numbers:
@@ -208,7 +233,8 @@ def definition_candidates(
             seen.add(text)
             label = f"{c.section_number} {c.section_title}".strip()
             definition = Definition(c.paper_id, label, c.page, text)
-            found.append(Candidate(score, cue, definition, sentence))
+            describes = has_term and _DESCRIBING.search(marked) is not None
+            found.append(Candidate(score, cue, definition, sentence, describes))
     # Sentences that only use the term come after every sentence that defines it.
     found.sort(key=lambda cand: (cand.cue <= WEAK, -cand.score))
     return found
@@ -232,13 +258,38 @@ def rank_definitions(
     )
     per_paper: Counter[str] = Counter()
     kept: list[Definition] = []
-    for cand in ordered:
+    for cand in _describing_second(ordered):
         pid = cand.definition.paper_id
         # A passage is a sentence and the next: one whose sentence is already shown adds little.
         if per_paper[pid] < 3 and not any(cand.sentence in d.text for d in kept):
             per_paper[pid] += 1
             kept.append(cand.definition)
     return kept[:limit]
+
+
+def _describing_second(ordered: Sequence[Candidate]) -> list[Candidate]:
+    """Per paper, the sentences that say what the term is come right after the paper's first,
+    which often only names it ("... which we call Contrastive Predictive Coding"), ahead of
+    more sentences that only name it."""
+    out = list(ordered)
+    for paper in dict.fromkeys(c.definition.paper_id for c in ordered):
+        at = [i for i, c in enumerate(out) if c.definition.paper_id == paper]
+        if len(at) < 3 or out[at[0]].describes:
+            continue
+        # Only what truly defines ("X is a ...", "X, which computes ...") moves up.
+        moving = [i for i in at[1:] if out[i].describes and out[i].cue >= DEFINES]
+        staying = [i for i in at[1:] if i not in moving]
+        for i, cand in zip(at[1:], [out[k] for k in moving + staying], strict=True):
+            out[i] = cand
+    return out
+
+
+def _named_word(marked: str, term_words: set[str]) -> str:
+    """'The term "pretext" implies' names the term by one of its words: mark it as the term."""
+    m = _NAMED_WORD.search(marked)
+    if m is None or m.group(2).lower() not in term_words:
+        return marked
+    return marked[: m.start(1)] + T + marked[m.end(1) :]
 
 
 def defining_papers(candidates: Sequence[Candidate], min_cue: float = 2.5) -> set[str]:
@@ -302,7 +353,7 @@ def defined_term(question: str) -> str | None:
     return term if 0 < len(words) <= 6 else None
 
 
-def defines(text: str, term: str, min_weight: float = 2.0) -> bool:
+def defines(text: str, term: str, min_weight: float = DEFINES) -> bool:
     """True when `text` has a sentence that defines `term` (by the cues above)."""
     pattern = term_pattern(term)
     if not pattern.search(text):

@@ -105,3 +105,40 @@ def test_defining_phrases() -> None:
         "We call our particular attention “Scaled Dot-Product Attention”.",
         "scaled dot-product attention",
     )
+
+
+def test_the_term_named_as_a_word_is_defined() -> None:
+    chunks = [
+        stored(
+            "p1",
+            0,
+            "Methods involve two aspects: pretext tasks and losses. The term “pretext” implies "
+            "that the task being solved is not of genuine interest.",
+            "Related Work",
+        )
+    ]
+    (found,) = [c for c in definition_candidates(chunks, ["pretext task"], 420) if c.cue > WEAK]
+    assert found.sentence.startswith("The term “pretext” implies")
+
+
+def test_a_parenthesis_after_a_phrase_is_an_aside_not_an_expansion() -> None:
+    chunks = [stored("p1", 0, "Accuracy of the pretext task (dash curve) quickly increases.")]
+    assert all(c.cue <= WEAK for c in definition_candidates(chunks, ["pretext task"], 420))
+    named = [stored("p1", 0, "We rely on GELU (Gaussian Error Linear Unit) in every layer.")]
+    assert definition_candidates(named, ["GELU"], 420)[0].cue > WEAK
+
+
+def test_a_paper_says_what_the_term_is_before_naming_it_again() -> None:
+    naming = [
+        "In this work we propose an approach which we call Predictive Coding here.",
+        "Next, we introduce the architecture of Predictive Coding (PC) in detail.",
+        "We apply the resulting model, Predictive Coding (PC), to several data modalities.",
+    ]
+    describing = "Predictive Coding is a new method that combines prediction with a loss."
+    chunks = [stored("p1", i, t, "Introduction") for i, t in enumerate(naming)]
+    chunks.append(stored("p1", 9, describing, "Related Work"))
+    candidates = definition_candidates(chunks, ["Predictive Coding", "PC"], 420)
+    assert describing not in [c.sentence for c in candidates[:2]]  # a weaker cue ...
+    ranked = rank_definitions(candidates, "p1", 5)
+    assert ranked[1].text == describing  # ... yet shown second, among the paper's three
+    assert len(ranked) == 3
