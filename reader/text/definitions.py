@@ -123,6 +123,11 @@ _IMPLICIT = re.compile(
     r"|as\s+follows)\b|:\s*$",
     re.IGNORECASE,
 )
+# A paragraph's run-in heading naming the term, then its first sentence, with no period
+# between: "Task #2: Next Sentence Prediction (NSP) Many important downstream tasks ...".
+_RUN_IN_HEADING = re.compile(
+    rf"^(?:[\w#]+(?:\s+[\w#]+){{0,2}}:\s*)?{_T}(?:\s*\({_T}\))?\s+(?:[A-Z][a-z]+\s+){{1,3}}[a-z]"
+)
 _SKIP_ROLES = {SectionRole.REFERENCES}
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 _ACRONYM_CUES = 2  # CUES[:2] are "long form (SHORT)" parentheticals, the rest defining phrases
@@ -218,6 +223,7 @@ def definition_candidates(
             verbal = max((w for p, w in CUES[_ACRONYM_CUES:] if p.search(marked)), default=0.0)
             if verbal < STRONG_CUE and experiment_log(sentence):
                 continue
+            describes = has_term and _DESCRIBING.search(marked) is not None
             score = cue
             if titled:
                 score += 1.2 + (0.3 if opening and j < 4 else 0.0)
@@ -227,13 +233,19 @@ def definition_candidates(
                 SectionRole.METHOD,
             ):
                 score += 0.3
-            text = _with_next(spans, j, max_chars, asides)
+            heading = has_term and _RUN_IN_HEADING.match(marked) is not None
+            if heading:
+                # "Task #2: Next Sentence Prediction (NSP) Many important tasks ...": the
+                # paragraph a heading opens is about the term; what defines it comes after.
+                describes = True
+                text = _paragraph_from(spans, j, max_chars)
+            else:
+                text = _with_next(spans, j, max_chars, asides)
             if text in seen:
                 continue
             seen.add(text)
             label = f"{c.section_number} {c.section_title}".strip()
             definition = Definition(c.paper_id, label, c.page, text)
-            describes = has_term and _DESCRIBING.search(marked) is not None
             found.append(Candidate(score, cue, definition, sentence, describes))
     # Sentences that only use the term come after every sentence that defines it.
     found.sort(key=lambda cand: (cand.cue <= WEAK, -cand.score))
@@ -319,6 +331,19 @@ def _with_next(spans: Sequence[SentenceSpan], j: int, max_chars: int, asides: se
             and not experiment_log(nxt.text)
         ):
             text = f"{text} {nxt.text}"
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _paragraph_from(spans: Sequence[SentenceSpan], j: int, max_chars: int) -> str:
+    """The sentence and the rest of its paragraph, cut at `max_chars`."""
+    parts = [spans[j].text]
+    for span in spans[j + 1 :]:
+        if span.paragraph != spans[j].paragraph or sum(map(len, parts)) >= max_chars:
+            break
+        parts.append(span.text)
+    text = " ".join(parts)
     if len(text) > max_chars:
         text = text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
     return text

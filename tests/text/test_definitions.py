@@ -142,3 +142,14 @@ def test_a_paper_says_what_the_term_is_before_naming_it_again() -> None:
     ranked = rank_definitions(candidates, "p1", 5)
     assert ranked[1].text == describing  # ... yet shown second, among the paper's three
     assert len(ranked) == 3
+
+
+def test_a_run_in_heading_defines_by_the_paragraph_it_opens() -> None:
+    body = (
+        "Task #2: Next Sentence Prediction (NSP) Many downstream tasks are based on the "
+        "relationship between two sentences. We pre-train for a binarized next sentence "
+        "prediction task that can be generated from any corpus."
+    )
+    found = definition_candidates([stored("p1", 0, body)], ["NSP", "next sentence prediction"], 420)
+    assert found[0].cue > WEAK and found[0].describes
+    assert "binarized next sentence prediction task" in found[0].definition.text
