@@ -15,6 +15,7 @@ from reader.answers.answer_types import (
     is_settings_sentence,
 )
 from reader.answers.retrieval import score_key
+from reader.concepts.acronyms import match_long_form
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
 from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
@@ -54,6 +55,10 @@ _CROSS_REFERENCE = re.compile(
     r"(?:Section|Sec\.|Appendix|Table|Figure|Fig\.)\s*[\dA-Z]",
     re.IGNORECASE,
 )
+
+
+# "Image-Text Contrastive Loss (ITC)": a short form the passages define.
+_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,10}?)s?\)")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
     """Every window of one to three prose sentences of the pool (for a formula question, with
     the display equations they lead to), best lexical evidence first."""
     total = sum(question.weights.values()) or 1.0
+    aliases = _short_forms(question, pool)
     found: list[Window] = []
     for i, hit in enumerate(pool):
         base = RANK_WEIGHT / (1 + i) - ROLE_PENALTY.get(hit.section_role, 0.0)
@@ -129,9 +135,39 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
                 length += 1 + len(s.text)
                 if s.equation or _FINISHED.search(s.text) or k == len(sents) - 1:
                     # An answer never stops mid-sentence (before a display equation or a list).
-                    found.append(_window(question, i, j, group, stems, context, base, total))
+                    said = _with_aliases(stems, aliases)
+                    found.append(_window(question, i, j, group, stems, said, context, base, total))
     found.sort(key=lambda w: (score_key(w.lexical), w.hit_index, w.position, len(w.sentences)))
     return found
+
+
+def _short_forms(question: Question, pool: Sequence[Hit]) -> dict[str, frozenset[str]]:
+    """Short forms the passages define for several of the question's words ("image-text
+    contrastive loss" -> "ITC"), so a sentence that uses one says those words, and a sentence
+    that spells out a short form the question uses says it."""
+    aliases: dict[str, frozenset[str]] = {}
+    asked = set(question.weights)
+    for hit in pool:
+        for m in _SHORT_FORM.finditer(hit.text):
+            long_form = match_long_form(m.group(1), hit.text[max(0, m.start() - 120) : m.start()])
+            if long_form is None:
+                continue
+            short = next(iter(match_stems(m.group(1))), "")
+            words = frozenset(match_stems(long_form))
+            if len(words) >= 2 and (short in asked or len(words & asked) >= 2):
+                aliases.setdefault(short, words)
+    return aliases
+
+
+def _with_aliases(stems: set[str], aliases: Mapping[str, frozenset[str]]) -> set[str]:
+    """The stems a window says, short forms and their long forms counted both ways."""
+    said = set(stems)
+    for short, words in aliases.items():
+        if short in stems:
+            said |= words
+        elif words <= stems:
+            said.add(short)
+    return said
 
 
 def _aside_sentences(spans: Sequence[SentenceSpan]) -> list[bool]:
@@ -173,12 +209,14 @@ def _window(
     position: int,
     group: Sequence[_Sentence],
     stems: set[str],
+    said: set[str],
     context: set[str],
     base: float,
     total: float,
 ) -> Window:
-    found = sum(w for s, w in question.weights.items() if s in stems)
-    around = sum(w for s, w in question.weights.items() if s in context and s not in stems)
+    # `said`: its stems with the short forms it uses spelled out (and the other way round).
+    found = sum(w for s, w in question.weights.items() if s in said)
+    around = sum(w for s, w in question.weights.items() if s in context and s not in said)
     coverage = min(1.0, (found + 0.5 * around) / total)
     # New words, not numbers or symbols: what the window says beyond the question.
     novel = [s for s in stems - question.stems if s.isalpha() and len(s) > 2]

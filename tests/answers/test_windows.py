@@ -139,3 +139,17 @@ def test_why_prefers_the_claim_with_the_reason_that_follows_it() -> None:
     )
     q = question("Why do the text encoder and decoder share all parameters except self-attention?")
     assert "The reason is that" in windows(q, [hit(text)], 600)[0].text
+
+
+def test_a_short_form_the_passages_define_says_its_long_form() -> None:
+    q = question("How does the image-text contrastive loss use a momentum encoder?")
+    defining = hit("Image-Text Contrastive Loss (ITC) activates the unimodal encoder.")
+    using = hit("We follow the ITC loss, where a momentum encoder produces the features.")
+    by_text = {w.text: w for w in windows(q, [defining, using], 400)}
+    used = by_text["We follow the ITC loss, where a momentum encoder produces the features."]
+    assert used.coverage > by_text[
+        "Image-Text Contrastive Loss (ITC) activates the unimodal encoder."
+    ].coverage
+    # Without the passage that defines ITC, the short form says nothing of the question.
+    (alone,) = windows(q, [using], 400)
+    assert alone.coverage < used.coverage
