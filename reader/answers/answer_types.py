@@ -95,6 +95,7 @@ DEFINES_MATH = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
+_RELATION = re.compile(r"^[=≈∝≡]|^:=")
 # Describing words, not names: "image-specific", "inductive", "standard", "additional".
 _ADJECTIVE = re.compile(r"(?:ic|al|ive|ous|ful|less|ing|ed|able|ible|ary|ard|ent|ant|er|est)$")
 
@@ -115,9 +116,12 @@ class AnswerType:
         if self.kind == Kind.FORMULA:
             if not (MATH.search(sentence) or DEFINES_MATH.search(sentence)):
                 return 0.0
-            # The formula for the symbol asked about ("u_t" -> "ut = max(β2 · ut−1, |gt|)").
-            if self.symbols & {t for t in _TOKEN.findall(sentence)}:
-                return CARRIES_CLOSE
+            # The formula for the symbol asked about ("u_t" -> "ut = max(β2 · ut−1, |gt|)"):
+            # the symbol, then a relation a few tokens on.
+            tokens = _TOKEN.findall(sentence)
+            for i, token in enumerate(tokens):
+                if token in self.symbols and any(_RELATION.match(t) for t in tokens[i + 1 : i + 5]):
+                    return CARRIES_CLOSE
             return CARRIES
         if self.kind == Kind.INSTANCES:
             # Instances listed ("such as A and B") and the asked noun named by a modifier the

@@ -104,7 +104,6 @@ def test_why_answer_gives_the_reason_with_its_consequence() -> None:
     assert len(a.answer) <= 400 + len(" [Transformer §3.2.1, p.4]")
 
 
-@pytest.mark.slow
 def quotes_gold(item: dict[str, Any], text: str, citations: tuple[Citation, ...]) -> bool:
     from reader.evaluation import norm
 
@@ -112,10 +111,11 @@ def quotes_gold(item: dict[str, Any], text: str, citations: tuple[Citation, ...]
     return cites and any(norm(p) in norm(text) for p in item["phrases"])
 
 
+@pytest.mark.slow
 def test_real_corpus_answer_floors(corpus_library) -> None:  # type: ignore[no-untyped-def]
     """Dev and held-out questions (tests/data): the answer, or one of the three alternatives,
     quotes a gold phrase and cites its paper. The floors sit three below what the answerer
-    scored on 2026-12-02 (dev 16/17; held-out 27/40, 33/40 among three), so a flip between two
+    scored on 2026-12-02 (dev 16/17; held-out 32/40, 36/40 among three), so a flip between two
     close windows on another machine cannot fail the suite; exact figures are `reader eval`'s."""
     import yaml
 
@@ -123,7 +123,7 @@ def test_real_corpus_answer_floors(corpus_library) -> None:  # type: ignore[no-u
     heldout = TEST_DATA / "questions-heldout.yaml"
     if not dev.exists():
         pytest.skip("../shared/eval/questions-dev.yaml is needed")
-    for path, floor, floor_3 in ((dev, 13, 14), (heldout, 24, 30)):
+    for path, floor, floor_3 in ((dev, 13, 14), (heldout, 29, 33)):
         right = right_3 = 0
         for item in yaml.safe_load(path.read_text()):
             a = corpus_library.ask(item["question"])
