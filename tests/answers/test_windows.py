@@ -147,9 +147,10 @@ def test_a_short_form_the_passages_define_says_its_long_form() -> None:
     using = hit("We follow the ITC loss, where a momentum encoder produces the features.")
     by_text = {w.text: w for w in windows(q, [defining, using], 400)}
     used = by_text["We follow the ITC loss, where a momentum encoder produces the features."]
-    assert used.coverage > by_text[
-        "Image-Text Contrastive Loss (ITC) activates the unimodal encoder."
-    ].coverage
+    assert (
+        used.coverage
+        > by_text["Image-Text Contrastive Loss (ITC) activates the unimodal encoder."].coverage
+    )
     # Without the passage that defines ITC, the short form says nothing of the question.
     (alone,) = windows(q, [using], 400)
     assert alone.coverage < used.coverage
