@@ -142,7 +142,9 @@ class Answerer:
         only = next(iter(named)) if len(named) == 1 else None
         weights = self.retriever.match_weights(query_text, names.stems, only)
         stems = frozenset(match_stems(as_printed(query_text)))
-        return Question(weights, stems, defined_term(query_text), answer_type(query_text), named)
+        return Question(
+            weights, stems, defined_term(query_text), answer_type(query_text), named, names.stems
+        )
 
     def choose(self, query_text: str, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:
         """Answers, best first, each from passages no better answer quotes: the window with

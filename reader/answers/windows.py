@@ -19,7 +19,7 @@ from reader.concepts.acronyms import match_long_form
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
 from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
-from reader.text.stems import match_stems
+from reader.text.stems import match_stem, match_stems
 
 MAX_SENTENCES = 3  # the issue: one to three sentences
 MIN_TAIL = 80  # a window's last sentence may be clipped, but must show this many characters
@@ -29,6 +29,9 @@ DEFINITION_BONUS = 0.25  # "what is X?" and the window opens by defining X
 # The question names a paper and this window is from another: the named paper's windows
 # come first (a passage of B that mentions A's words is not A's answer).
 OTHER_PAPER_PENALTY = 0.5
+# A section about a variant the paper builds from its method's name ("7.1 AdaMax" in the Adam
+# paper, "5 pRMSNorm") answers for the variant, not for the method the question names.
+VARIANT_PENALTY = 0.1
 EXTRA_SENTENCE_COST = 0.03  # a longer window must earn its extra sentences
 NOVELTY_WEIGHT = 0.2  # a window that only restates the question is not an answer
 NOVEL_ENOUGH = 6  # new content words that make a window more than a restatement
@@ -89,6 +92,7 @@ class Question:
     term: str | None  # "what is X?" -> X
     answer_type: AnswerType
     named: frozenset[str]  # papers the question names
+    names: frozenset[str] = frozenset()  # the words it names them by ("adam")
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
         base = RANK_WEIGHT / (1 + i) - ROLE_PENALTY.get(hit.section_role, 0.0)
         if question.named and hit.paper_id not in question.named:
             base -= OTHER_PAPER_PENALTY
+        elif _variant_section(hit.section, question):
+            base -= VARIANT_PENALTY
         spans = split_sentences(hit.text)
         aside = _aside_sentences(spans)
         sents = [
@@ -168,6 +174,17 @@ def _with_aliases(stems: set[str], aliases: Mapping[str, frozenset[str]]) -> set
         elif words <= stems:
             said.add(short)
     return said
+
+
+def _variant_section(section: str, question: Question) -> bool:
+    """The section is titled by a longer name built from one the question uses, and the
+    question does not say that longer name."""
+    for word in re.findall(r"[^\W\d_][\w-]*", section.lower()):
+        if word in question.names or match_stem(word) in question.stems:
+            continue
+        if any(len(n) >= 3 and n in word and len(word) > len(n) for n in question.names):
+            return True
+    return False
 
 
 def _aside_sentences(spans: Sequence[SentenceSpan]) -> list[bool]:

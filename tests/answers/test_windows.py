@@ -154,3 +154,22 @@ def test_a_short_form_the_passages_define_says_its_long_form() -> None:
     # Without the passage that defines ITC, the short form says nothing of the question.
     (alone,) = windows(q, [using], 400)
     assert alone.coverage < used.coverage
+
+
+def test_a_section_about_a_variant_of_the_named_method_ranks_below_the_method() -> None:
+    text = "Good default settings for the tested problems are α = 0.001 and β1 = 0.9."
+    stems = frozenset(match_stems("What are the default settings of Adam?"))
+    q = Question(
+        {s: 1.0 for s in stems - {"adam"}},
+        stems,
+        None,
+        answer_type("What are the default settings of Adam?"),
+        frozenset({"p"}),
+        frozenset({"adam"}),
+    )
+    variant = Hit(1, "p", "Paper", "7.1 AdaMax", SectionRole.METHOD, 8, text, 1.0)
+    method = Hit(2, "p", "Paper", "2 Algorithm", SectionRole.METHOD, 2, text, 1.0)
+    best = windows(q, [variant, method], 400)[0]
+    assert best.hit_index == 1  # though the variant's passage was retrieved first
+    asked = Question(q.weights, q.stems | {"adamax"}, None, q.answer_type, q.named, q.names)
+    assert windows(asked, [variant, method], 400)[0].hit_index == 0
