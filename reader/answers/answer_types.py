@@ -106,7 +106,8 @@ class AnswerType:
 
     kind: Kind
     nouns: frozenset[str] = frozenset()  # match stems of the asked noun ("layer", "rate")
-    symbols: frozenset[str] = frozenset()  # symbols as typed ("β2", "τ", "d_k")
+    # symbols as printed, in lower case like the query ("β2", "τ", "dk", "lcap")
+    symbols: frozenset[str] = frozenset()
     context: frozenset[str] = frozenset()  # every match stem of the question
 
     def bonus(self, sentence: str) -> float:
@@ -120,7 +121,9 @@ class AnswerType:
             # the symbol, then a relation a few tokens on.
             tokens = _TOKEN.findall(sentence)
             for i, token in enumerate(tokens):
-                if token in self.symbols and any(_RELATION.match(t) for t in tokens[i + 1 : i + 5]):
+                if token.lower() in self.symbols and any(
+                    _RELATION.match(t) for t in tokens[i + 1 : i + 5]
+                ):
                     return CARRIES_CLOSE
             return CARRIES
         if self.kind == Kind.INSTANCES:
@@ -157,7 +160,9 @@ class AnswerType:
             return 0.0
         tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(sentence)]
         for i, (_, token) in enumerate(tokens):
-            asked = token in self.symbols or (match_stem(token.strip(".").lower()) in self.nouns)
+            asked = token.lower() in self.symbols or (
+                match_stem(token.strip(".").lower()) in self.nouns
+            )
             if not asked:
                 continue
             # The asked noun with a number a few words either side: "β2 = 0.98",
@@ -173,7 +178,9 @@ def answer_type(question: str) -> AnswerType:
     if _WHY.search(question):
         return AnswerType(Kind.REASON)
     if _FORMULA.search(question):
-        return AnswerType(Kind.FORMULA, symbols=printed_symbols(question))
+        return AnswerType(
+            Kind.FORMULA, symbols=frozenset(map(str.lower, printed_symbols(question)))
+        )
     for pattern in (_HOW_MANY, _WHAT_FRACTION):
         m = pattern.search(question)
         if m:
@@ -210,7 +217,7 @@ def _asked(rest: str) -> tuple[frozenset[str], frozenset[str]]:
             continue  # "what is the learning rate": the noun comes after the verb
         started = started or word.lower() not in STOP_WORDS
         if _SYMBOL.match(word) and (len(word) <= 4 or "_" in word):
-            symbols.add(as_printed(word))  # "d_k" is printed "dk"
+            symbols.add(as_printed(word).lower())  # "d_k" is printed "dk"
             if not word.isalpha() or not word.isascii():
                 continue
         if word.lower() in STOP_WORDS:

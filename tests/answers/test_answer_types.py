@@ -130,3 +130,12 @@ def test_a_typed_subscript_symbol_is_looked_for_as_printed() -> None:
     asked = answer_type("Which d_k does the model use?")
     assert asked.symbols == {"dk"}
     assert asked.bonus("We use dk = 64 for each head.") > asked.bonus("Heads use 64 units.")
+
+
+def test_an_upper_case_symbol_is_found_whatever_the_question_case() -> None:
+    for typed in (
+        "What is the formula of the captioning loss L_Cap?",
+        "what is the formula of l_cap?",
+    ):
+        rule = answer_type(typed)
+        assert rule.bonus("LCap = − log Pθ(yt|y<t, x).") > rule.bonus("LCoCa = λ · LCon + 1.")
