@@ -88,14 +88,15 @@ INSTANCES = re.compile(
     re.I,
 )
 # Math in a sentence: an equality or sum with symbols, or an equation number "(3)".
-MATH = re.compile(r"[=∑∏√≈≤≥∝]|\(\d{1,2}\)\s*$|\bis\s+(?:computed|defined|given)\s+(?:as|by)\b")
+# "←" is an algorithm's update line ("mt ← β1 · mt−1 + (1 − β1) · gt").
+MATH = re.compile(r"[=←∑∏√≈≤≥∝]|\(\d{1,2}\)\s*$|\bis\s+(?:computed|defined|given)\s+(?:as|by)\b")
 DEFINES_MATH = re.compile(
     r"\b(?:computed|calculated|defined|given|obtained|formulated)\s+(?:as|by)\b|:\s*$"
     r"|\bas\s+follows\b|\bformula\b|\bequation\b",
     re.I,
 )
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
-_RELATION = re.compile(r"^[=≈∝≡]|^:=")
+_RELATION = re.compile(r"^[=≈∝≡←]|^:=")
 # Describing words, not names: "image-specific", "inductive", "standard", "additional".
 _ADJECTIVE = re.compile(r"(?:ic|al|ive|ous|ful|less|ing|ed|able|ible|ary|ard|ent|ant|er|est)$")
 
@@ -229,7 +230,7 @@ def _asked(rest: str) -> tuple[frozenset[str], frozenset[str]]:
 def is_display_equation(text: str) -> bool:
     """A displayed formula line: short, an equality or an equation number, a few letters."""
     letters = sum(ch.isalpha() for ch in text)
-    return len(text) <= 240 and letters >= 2 and bool(re.search(r"[=≈≤≥∝]|\(\d{1,2}\)\s*$", text))
+    return len(text) <= 240 and letters >= 2 and bool(re.search(r"[=←≈≤≥∝]|\(\d{1,2}\)\s*$", text))
 
 
 def is_settings_sentence(text: str) -> bool:

@@ -139,3 +139,9 @@ def test_an_upper_case_symbol_is_found_whatever_the_question_case() -> None:
     ):
         rule = answer_type(typed)
         assert rule.bonus("LCap = − log Pθ(yt|y<t, x).") > rule.bonus("LCoCa = λ · LCon + 1.")
+
+
+def test_an_algorithm_update_line_is_a_formula() -> None:
+    line = "mt ← β1 · mt−1 + (1 − β1) · gt (Update biased first moment estimate)"
+    assert is_display_equation(line)
+    assert answer_type("How is the first moment estimate updated?").bonus(line) > 0
