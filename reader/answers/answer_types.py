@@ -179,9 +179,7 @@ def answer_type(question: str) -> AnswerType:
     if _WHY.search(question):
         return AnswerType(Kind.REASON)
     if _FORMULA.search(question):
-        return AnswerType(
-            Kind.FORMULA, symbols=frozenset(map(str.lower, printed_symbols(question)))
-        )
+        return AnswerType(Kind.FORMULA, symbols=printed_symbols(question))
     for pattern in (_HOW_MANY, _WHAT_FRACTION):
         m = pattern.search(question)
         if m:

@@ -15,7 +15,7 @@ from reader.answers.answer_types import (
     is_settings_sentence,
 )
 from reader.answers.retrieval import score_key
-from reader.concepts.acronyms import match_long_form
+from reader.concepts.acronyms import defined_short_forms
 from reader.models import Hit, SectionRole
 from reader.text.definitions import defines
 from reader.text.sentences import SentenceSpan, is_prose, opens_aside, split_sentences
@@ -58,10 +58,6 @@ _CROSS_REFERENCE = re.compile(
     r"(?:Section|Sec\.|Appendix|Table|Figure|Fig\.)\s*[\dA-Z]",
     re.IGNORECASE,
 )
-
-
-# "Image-Text Contrastive Loss (ITC)": a short form the passages define.
-_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,10}?)s?\)")
 
 
 @dataclass(frozen=True)
@@ -154,11 +150,8 @@ def _short_forms(question: Question, pool: Sequence[Hit]) -> dict[str, frozenset
     aliases: dict[str, frozenset[str]] = {}
     asked = set(question.weights)
     for hit in pool:
-        for m in _SHORT_FORM.finditer(hit.text):
-            long_form = match_long_form(m.group(1), hit.text[max(0, m.start() - 120) : m.start()])
-            if long_form is None:
-                continue
-            short = next(iter(match_stems(m.group(1))), "")
+        for short_form, long_form in defined_short_forms(hit.text):
+            short = next(iter(match_stems(short_form)), "")
             words = frozenset(match_stems(long_form))
             if len(words) >= 2 and (short in asked or len(words & asked) >= 2):
                 aliases.setdefault(short, words)

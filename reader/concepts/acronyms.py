@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 _PAREN = re.compile(r"\(([^()]{1,80})\)")
 _WORDS = re.compile(r"[A-Za-z0-9][\w'-]*")
@@ -61,6 +61,18 @@ def match_long_form(short: str, words_before: str) -> str | None:
     if n_words == 1 and len(candidate) <= len(short) + 1:
         return None
     return candidate
+
+
+# "Image-Text Contrastive Loss (ITC)", "(ITCs)": a short form defined right after its long form.
+_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,10}?)s?\)")
+
+
+def defined_short_forms(text: str) -> Iterator[tuple[str, str]]:
+    """(short form, long form) for each "(SHORT)" of `text` whose long form precedes it."""
+    for m in _SHORT_FORM.finditer(text):
+        long_form = match_long_form(m.group(1), text[max(0, m.start() - 120) : m.start()])
+        if long_form is not None:
+            yield m.group(1), long_form
 
 
 def find_expansions(term: str, texts: Iterable[str]) -> Counter[str]:

@@ -23,88 +23,85 @@ _T = re.escape(T)
 _ART = r"(?:(?:an?|the|our|this|new|novel)\s+)*"
 
 # (pattern over the sentence with the term replaced by T, weight)
-_CUE_TABLE: tuple[tuple[str, float], ...] = (
-    # "Gaussian Error Linear Unit (GELU)", "GELU (Gaussian Error Linear Unit)"
-    (rf"\(\s*[“\"']?{_T}(?:['’]s)?[”\"']?\s*[),;]", 3.0),
-    # The parenthesis holds words, not a formula ("LayerNorm(x + Sublayer(x))") or an aside
-    # ("(which RMSNorm abandons)").
-    (
-        rf"{_T}[”\"']?\s*\((?!\s*(?:which|that|where|when|see|cf|e\.g|i\.e|as|and|or|with"
-        r"|without|in|on|for|from|by|not|also)\b)(?![^)]*(?:\d|et al))"
-        r"[A-Za-z][A-Za-z\s'’-]{3,}\)",
-        2.5,
-    ),
-    # "we call it X", "which we call X", "called X", "referred to as X"
-    (
-        # "We call our particular attention "Scaled Dot-Product Attention"": a few words
-        # may name what is called.
-        rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)"
-        r"(?:\s+(?:it|this|them|these)|(?:\s+(?:our|the|this|a|an)(?:\s+[\w-]+){1,2}))?"
-        rf"|called|named|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:as\s+)?{_ART}[“\"']?{_T}",
-        3.0,
-    ),
-    # "we define X as", "X is defined as", "X refers to", "X denotes"
-    (
-        rf"\bdefine\s+{_ART}{_T}|{_T}[”\"']?\s+(?:is|are)\s+defined\b"
-        rf"|{_T}[”\"']?\s+(?:refers?\s+to|denotes?|stands?\s+for|means|implies)\b",
-        3.0,
-    ),
-    # "X is a ...", "The X function is ..." at the start of a sentence
-    (
-        rf"^(?:(?:in\s+short|formally|briefly),?\s+)?{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?"
-        r"(?:is|are)\s+(?!(?:not|also|only|used|shown|applied|trained|then|more|less|very|highly|"
-        r"often|widely|commonly|still|now|effective|important|crucial|useful|better|worse|able|"
-        r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
-        2.5,
-    ),
-    # "Self-attention, sometimes called intra-attention, is an attention mechanism …"
-    (
-        rf"^{_ART}{_T},?\s+(?:[\w-]+\s+){{0,2}}?(?:called|known\s+as|referred\s+to\s+as"
-        r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
-        2.5,
-    ),
-    # "A memory bank consists of …", "X is composed of …"
-    (
-        rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
-        r"|comprises?)\b",
-        2.5,
-    ),
-    # "the memory bank approach proposed by [61]", "X was first introduced in …"
-    (
-        rf"{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:(?:was|were)\s+)?(?:first\s+|originally\s+)?"
-        r"(?:proposed|introduced)\s+(?:by|in)\b",
-        2.0,
-    ),
-    # "X, which ...", "X that computes ..."
-    (
-        rf"{_T}[”\"']?,?\s+(?:which|that)\s+(?:is|are|computes?|uses?|maps?|learns?|takes?)\b",
-        2.0,
-    ),
-    # "we propose X", "we introduce a new X", "we transpose A into X by ..."
-    (
-        rf"\bwe\s+(?:propose|introduce|present|develop|adopt|add|use)\s+{_ART}[“\"']?{_T}",
-        2.0,
-    ),
-    (rf"\binto\s+{_ART}{_T}\s+by\b|{_T}\s+by\s+(?:computing|using|adding|taking)\b", 1.8),
-    # Below 2.0: cues that introduce more often than define (`defines` ignores them).
-    # "Here, X is a …": the sentence-start "X is" after a short opening phrase.
-    (
-        rf"^[\w\s-]{{2,30}},\s+{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:is|are)\s+(?:an?|the)\b",
-        1.9,
-    ),
-    # "We propose Adam, a method for …", "CapFilt: a new dataset bootstrapping method"
-    (rf"{_T}[”\"']?\)?\s*[,:]\s+(?:an?|the)\s+(?:new\s+|novel\s+)?[\w-]+", 1.8),
-    # "Multi-head attention allows the model to …", "ITM activates the encoder": the term
-    # as the subject of what it does.
-    (
-        rf"^{_ART}{_T}(?:\s+[\w-]+)?\s*(?:\([^)]*\)\s*)?"
-        r"(?!(?:is|was|has|does|uses|seems|remains|performs|outperforms|achieves|shows)\b)"
-        r"[a-z]{3,}(?<!ss)s\b",
-        1.5,
-    ),
-)
 CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), w) for p, w in _CUE_TABLE
+    (re.compile(p, re.IGNORECASE), w)
+    for p, w in (
+        # "Gaussian Error Linear Unit (GELU)", "GELU (Gaussian Error Linear Unit)"
+        (rf"\(\s*[“\"']?{_T}(?:['’]s)?[”\"']?\s*[),;]", 3.0),
+        # The parenthesis holds words, not a formula ("LayerNorm(x + Sublayer(x))") or an aside
+        # ("(which RMSNorm abandons)").
+        (
+            rf"{_T}[”\"']?\s*\((?!\s*(?:which|that|where|when|see|cf|e\.g|i\.e|as|and|or|with"
+            r"|without|in|on|for|from|by|not|also)\b)(?![^)]*(?:\d|et al))"
+            r"[A-Za-z][A-Za-z\s'’-]{3,}\)",
+            2.5,
+        ),
+        # "we call it X", "which we call X", "called X", "referred to as X"
+        (
+            # "We call our particular attention "Scaled Dot-Product Attention"": a few words
+            # may name what is called.
+            rf"\b(?:we\s+(?:will\s+)?(?:call|name|term|dub|denote|refer\s+to)"
+            r"(?:\s+(?:it|this|them|these)|(?:\s+(?:our|the|this|a|an)(?:\s+[\w-]+){1,2}))?"
+            rf"|called|named|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:as\s+)?{_ART}[“\"']?{_T}",
+            3.0,
+        ),
+        # "we define X as", "X is defined as", "X refers to", "X denotes"
+        (
+            rf"\bdefine\s+{_ART}{_T}|{_T}[”\"']?\s+(?:is|are)\s+defined\b"
+            rf"|{_T}[”\"']?\s+(?:refers?\s+to|denotes?|stands?\s+for|means|implies)\b",
+            3.0,
+        ),
+        # "X is a ...", "The X function is ..." at the start of a sentence
+        (
+            rf"^(?:(?:in\s+short|formally|briefly),?\s+)?{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?"
+            r"(?:is|are)\s+(?!(?:not|also|only|used|shown|applied|trained|then|more|less|very|highly|"
+            r"often|widely|commonly|still|now|effective|important|crucial|useful|better|worse|able|"
+            r"critical|key|helpful|beneficial|known|computed\s+over|modified)\b)",
+            2.5,
+        ),
+        # "Self-attention, sometimes called intra-attention, is an attention mechanism …"
+        (
+            rf"^{_ART}{_T},?\s+(?:[\w-]+\s+){{0,2}}?(?:called|known\s+as|referred\s+to\s+as"
+            r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
+            2.5,
+        ),
+        # "A memory bank consists of …", "X is composed of …"
+        (
+            rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
+            r"|comprises?)\b",
+            2.5,
+        ),
+        # "the memory bank approach proposed by [61]", "X was first introduced in …"
+        (
+            rf"{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:(?:was|were)\s+)?(?:first\s+|originally\s+)?"
+            r"(?:proposed|introduced)\s+(?:by|in)\b",
+            2.0,
+        ),
+        # "X, which ...", "X that computes ..."
+        (
+            rf"{_T}[”\"']?,?\s+(?:which|that)\s+(?:is|are|computes?|uses?|maps?|learns?|takes?)\b",
+            2.0,
+        ),
+        # "we propose X", "we introduce a new X", "we transpose A into X by ..."
+        (rf"\bwe\s+(?:propose|introduce|present|develop|adopt|add|use)\s+{_ART}[“\"']?{_T}", 2.0),
+        (rf"\binto\s+{_ART}{_T}\s+by\b|{_T}\s+by\s+(?:computing|using|adding|taking)\b", 1.8),
+        # Below 2.0: cues that introduce more often than define (`defines` ignores them).
+        # "Here, X is a …": the sentence-start "X is" after a short opening phrase.
+        (
+            rf"^[\w\s-]{{2,30}},\s+{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:is|are)\s+(?:an?|the)\b",
+            1.9,
+        ),
+        # "We propose Adam, a method for …", "CapFilt: a new dataset bootstrapping method"
+        (rf"{_T}[”\"']?\)?\s*[,:]\s+(?:an?|the)\s+(?:new\s+|novel\s+)?[\w-]+", 1.8),
+        # "Multi-head attention allows the model to …", "ITM activates the encoder": the term
+        # as the subject of what it does.
+        (
+            rf"^{_ART}{_T}(?:\s+[\w-]+)?\s*(?:\([^)]*\)\s*)?"
+            r"(?!(?:is|was|has|does|uses|seems|remains|performs|outperforms|achieves|shows)\b)"
+            r"[a-z]{3,}(?<!ss)s\b",
+            1.5,
+        ),
+    )
 )
 # Sentences that say what the term is, not only name it ("which we call X", "X (Y)"):
 # "X is a ...", "X refers to ...", "X consists of ...", "(X), which regularizes ...",

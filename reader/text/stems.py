@@ -32,8 +32,9 @@ def as_printed(question: str) -> str:
 
 
 def printed_symbols(question: str) -> frozenset[str]:
-    """The subscripted symbols a question types, as a paper prints them: `u_t` -> `ut`."""
-    return frozenset(m.group(1) + m.group(2) for m in _SUBSCRIPT.finditer(question))
+    """The subscripted symbols a question types, as a paper prints them, in lower case like
+    the query: `u_t` -> `ut`, `L_Cap` -> `lcap`."""
+    return frozenset((m.group(1) + m.group(2)).lower() for m in _SUBSCRIPT.finditer(question))
 
 
 def content_stems(text: str) -> list[str]:
