@@ -253,6 +253,10 @@ class Answer:
     options: tuple[AnswerOption, ...] = ()
     # The question names a reading-list paper that is not ingested: `hits` are from other papers.
     missing_paper: PaperRef | None = None
+    # A question typed in Chinese: the English question that was answered, and the Chinese
+    # words that had no English match (left out of it).
+    query_used: str | None = None
+    unmatched: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- concepts
@@ -284,6 +288,39 @@ class GlossaryEntry:
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     introduced_by: str | None = None  # arXiv id or citation
+    # Chinese names as a Chinese reader of ML papers writes them, the standard one first.
+    zh_names: tuple[str, ...] = ()
+    zh_gloss: str | None = None  # one line in Chinese, written for this project
+    # The English name the Chinese names translate, when it is not `term`
+    # (层归一化 is "layer normalization", the entry's term is "LayerNorm").
+    zh_translates: str | None = None
+
+    @property
+    def english_for_zh(self) -> str:
+        """The English name a Chinese name of this entry stands for."""
+        return self.zh_translates or self.term
+
+
+@dataclass(frozen=True)
+class MappedWord:
+    """One Chinese word of a query and the English it became."""
+
+    chinese: str
+    english: str
+    source: str = "lexicon"  # glossary (a concept's name) | lexicon | cc-cedict
+
+
+@dataclass(frozen=True)
+class QueryMapping:
+    """A query as typed and the English query `reader` ran for it (`query_used`)."""
+
+    original: str
+    english: str  # equal to the normalised original when it had no Chinese
+    form: str | None = None  # the question's form: why | how | what | count | which | yes-no
+    words: tuple[MappedWord, ...] = ()
+    unmatched: tuple[str, ...] = ()  # Chinese words with no English match (left out)
+    concept: GlossaryEntry | None = None  # the query names just this concept ("什么是位置编码")
+    chinese: bool = False  # the query had Chinese in it and was mapped
 
 
 @dataclass(frozen=True)
@@ -307,6 +344,8 @@ class ConceptResult:
     # The term as the lookup resolved it, spelled as the papers write it ("ReLUs" -> "ReLU",
     # "masked language model" -> "MLM"); "" from older callers means `term`.
     canonical: str = ""
+    query_used: str | None = None  # a term typed in Chinese: the English looked up
+    unmatched: tuple[str, ...] = ()  # its Chinese words with no English match
 
 
 # ---------------------------------------------------------------- ingest

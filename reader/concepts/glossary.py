@@ -87,4 +87,7 @@ def _entry(item: Any, source: Path, index: int) -> GlossaryEntry:
         aliases=_strings(item.get("aliases"), "aliases", where),
         related=_strings(item.get("related"), "related", where),
         introduced_by=_optional(item.get("introduced_by"), "introduced_by", where),
+        zh_names=_strings(item.get("zh_names"), "zh_names", where),
+        zh_gloss=_optional(item.get("zh_gloss"), "zh_gloss", where),
+        zh_translates=_optional(item.get("zh_translates"), "zh_translates", where),
     )
