@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,6 +53,13 @@ def open_library(**overrides: Any) -> Any:
 
 def emit_json(payload: dict[str, Any]) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def echo_mapping(english: str, unmatched: Sequence[str]) -> None:
+    """Say which English query ran for a Chinese one, and which words had no match."""
+    click.secho(f"(searched in English: {english})", dim=True)
+    if unmatched:
+        click.secho(f"(no English match for: {'、'.join(unmatched)}; left out)", dim=True)
 
 
 def wrap(text: str, indent: str = "") -> str:
@@ -223,10 +230,14 @@ def search(
     """Find passages: keyword and meaning rankings fused."""
     from reader.serialize import search_json
 
-    hits = open_library(index_dir=index_dir).search(query, k, filters_from(paper, role, stage))
+    library = open_library(index_dir=index_dir)
+    hits = library.search(query, k, filters_from(paper, role, stage))
+    mapping = library.map_query(query)
     if as_json:
-        emit_json(search_json(query, hits))
+        emit_json(search_json(query, hits, mapping))
         return
+    if mapping.chinese:
+        echo_mapping(mapping.english, mapping.unmatched)
     if not hits:
         click.echo("no passages found")
     for i, h in enumerate(hits, 1):
@@ -264,6 +275,8 @@ def ask(
     if as_json:
         emit_json(answer_json(answer))
         return
+    if answer.query_used:
+        echo_mapping(answer.query_used, answer.unmatched)
     click.echo(wrap(answer.answer))
     if answer.citations and not answer.abstained:
         click.echo()
@@ -296,6 +309,8 @@ def concept(term: str, index_dir: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(concept_json(result))
         return
+    if result.unmatched:
+        echo_mapping(result.query_used or result.term, result.unmatched)
     canonical = result.canonical or result.term
     # "ReLUs → ReLU (rectified linear unit)": what was typed, what it resolved to.
     heading = result.term if canonical == result.term else f"{result.term} → {canonical}"
@@ -314,7 +329,11 @@ def concept(term: str, index_dir: Path | None, as_json: bool) -> None:
     if result.glossary:
         g = result.glossary
         click.secho("Glossary (written for this project, not a quote):", dim=True)
+        if g.zh_names:
+            click.echo(f"  {g.term} · {'、'.join(g.zh_names)}")
         click.echo(wrap(g.definition, "  "))
+        if g.zh_gloss:
+            click.echo(wrap(g.zh_gloss, "  "))
         if g.formula:
             click.echo(f"  formula: {g.formula}")
     if result.related:

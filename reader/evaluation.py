@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -43,6 +43,7 @@ class QuestionResult:
     abstained: bool
     answer: str
     answered_in_3: bool = False  # one of the first three answers (`answers` in --json) is right
+    source: str = ""  # the gold file's name without .yaml ("questions-zh-dev")
 
     @property
     def hit_at_5(self) -> bool:
@@ -59,6 +60,7 @@ class ConceptCheck:
     expansion_right: bool | None
     hint: str | None
     canonical_right: bool | None = None  # None: the gold names no canonical term
+    source: str = ""  # the gold file's name without .yaml ("concepts-zh-dev")
 
     @property
     def passed(self) -> bool:
@@ -126,10 +128,27 @@ class EvalReport:
                 "section_checks_right": self.sections_right,
                 "latency_ms_p50": {op: round(ms, 1) for op, ms in self.latency_ms},
             },
+            "by_file": self._by_file(),
             "questions": [asdict(q) | {"hit_at_5": q.hit_at_5} for q in self.questions],
             "concepts": [asdict(c) | {"passed": c.passed} for c in self.concepts],
             "sections": [asdict(s) for s in self.sections],
         }
+
+    def _by_file(self) -> dict[str, dict[str, int]]:
+        """Each gold file's own row: English and Chinese sets are not mixed in one figure."""
+        rows: dict[str, dict[str, int]] = {}
+        for q in self.questions:
+            row = rows.setdefault(q.source, {"questions": 0, "hit_at_5": 0, "answer_at_1": 0,
+                                             "answer_at_3": 0})  # fmt: skip
+            row["questions"] += 1
+            row["hit_at_5"] += q.hit_at_5
+            row["answer_at_1"] += q.answered
+            row["answer_at_3"] += q.answered_in_3
+        for c in self.concepts:
+            row = rows.setdefault(c.source, {"concepts": 0, "concepts_right": 0})
+            row["concepts"] += 1
+            row["concepts_right"] += c.passed
+        return rows
 
     def to_table(self) -> str:
         lines: list[str] = []
@@ -164,6 +183,18 @@ class EvalReport:
                 if c.missing:
                     parts.append("missing " + ",".join(c.missing))
                 lines.append(f"  {mark} {c.term:<22} " + "; ".join(parts))
+        by_file = self._by_file()
+        if len(by_file) > 1:
+            lines.append("By gold file:")
+            for name, row in by_file.items():
+                if "questions" in row:
+                    n = row["questions"]
+                    lines.append(
+                        f"  {name:<24} hit@5 {row['hit_at_5']}/{n}  "
+                        f"answer@1 {row['answer_at_1']}/{n}  answer@3 {row['answer_at_3']}/{n}"
+                    )
+                else:
+                    lines.append(f"  {name:<24} {row['concepts_right']}/{row['concepts']} right")
         if self.latency_ms:
             lines.append(
                 "Latency p50: " + ", ".join(f"{op} {ms:.0f} ms" for op, ms in self.latency_ms)
@@ -211,8 +242,16 @@ def run_eval(engine: EvalTarget, gold_dir: Path) -> EvalReport:
         )
     timer = _Timer()
     sections = [c for f in files["sections"] for item in _load(f) for c in _sections(engine, item)]
-    questions = [_question(engine, item, timer) for f in files["questions"] for item in _load(f)]
-    concepts = [_concept(engine, item, timer) for f in files["concepts"] for item in _load(f)]
+    questions = [
+        replace(_question(engine, item, timer), source=f.stem)
+        for f in files["questions"]
+        for item in _load(f)
+    ]
+    concepts = [
+        replace(_concept(engine, item, timer), source=f.stem)
+        for f in files["concepts"]
+        for item in _load(f)
+    ]
     return EvalReport(tuple(questions), tuple(concepts), tuple(sections), timer.medians())
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from reader.models import (
     PaperEntry,
     PaperRecord,
     PaperStatus,
+    QueryMapping,
     ReadingList,
     ReadingProgress,
     SearchFilters,
@@ -32,6 +35,8 @@ from reader.settings import Settings
 if TYPE_CHECKING:
     from reader.answers.extractive import Answerer
     from reader.answers.retrieval import Retriever
+    from reader.chinese.mapping import QueryMapper
+    from reader.concepts.glossary import Glossary
     from reader.concepts.lookup import ConceptFinder
     from reader.embeddings.base import Embedder
     from reader.evaluation import EvalReport
@@ -255,13 +260,27 @@ class Library:
         return Answerer(self._retriever, self.embedder, self.settings, short_names, reranker)
 
     @cached_property
-    def _concepts(self) -> ConceptFinder:
+    def _glossary(self) -> Glossary:
         from reader.concepts.glossary import load_glossary
+
+        return load_glossary()
+
+    @cached_property
+    def _concepts(self) -> ConceptFinder:
         from reader.concepts.lookup import ConceptFinder
 
         return ConceptFinder(
-            self.store, self.settings, load_glossary(), self._reading_list_or_none()
+            self.store, self.settings, self._glossary, self._reading_list_or_none()
         )
+
+    @cached_property
+    def _mapper(self) -> QueryMapper:
+        from reader.chinese.lexicon import load_lexicon
+        from reader.chinese.mapping import QueryMapper
+        from reader.chinese.segment import JiebaSegmenter
+
+        lexicon = load_lexicon(self._glossary)
+        return QueryMapper(lexicon, JiebaSegmenter(lexicon.all_words()))
 
     def _check_model(self) -> None:
         from reader.errors import IndexCorruptError
@@ -281,20 +300,67 @@ class Library:
         if not normalize_query(text, self.settings.max_query_chars).has_words:
             raise QueryError("the query is empty: type some words to search for")
 
+    def map_query(self, query: str) -> QueryMapping:
+        """The English query `reader` runs for `query`: Chinese words mapped to the papers'
+        English, the question's form kept; an English query comes back as typed."""
+        from reader.chinese.segment import has_chinese
+
+        self._require_words(query)
+        text = query[: self.settings.max_query_chars]
+        if not has_chinese(text):
+            if not re.search(r"[A-Za-z0-9]", text):
+                raise QueryError(
+                    "the query has no English or Chinese words: reader maps only those two, "
+                    "type it in English or Chinese"
+                )
+            return QueryMapping(original=query, english=text)
+        mapping = self._mapper.map(text)
+        if not mapping.english:
+            unknown = "、".join(mapping.unmatched)
+            raise QueryError(
+                f"no English match for {unknown}: name a concept or a paper's words, "
+                "e.g. 什么是多头注意力？"
+                if unknown
+                else "the query has only question words: add what to ask about, "
+                "e.g. 什么是位置编码？"
+            )
+        return mapping
+
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
     ) -> list[Hit]:
-        self._require_words(query)
+        english = self.map_query(query).english
         paper_ids, role = self._resolve(filters or SearchFilters())
-        return self._retriever.search(query, k or self.settings.search_k, paper_ids, role)
+        return self._retriever.search(english, k or self.settings.search_k, paper_ids, role)
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        self._require_words(question)
+        mapping = self.map_query(question)
         paper_ids, role = self._resolve(filters or SearchFilters())
-        return self._answerer.ask(question, paper_ids, role)
+        answer = self._answerer.ask(mapping.english, paper_ids, role)
+        if not mapping.chinese:
+            return answer
+        return replace(
+            answer, question=question, query_used=mapping.english, unmatched=mapping.unmatched
+        )
 
     def concept(self, term: str) -> ConceptResult:
-        return self._concepts.lookup(term)
+        from reader.chinese.segment import has_chinese
+
+        if not has_chinese(term):
+            return self._concepts.lookup(term)
+        mapping = self.map_query(term)
+        english = mapping.concept.english_for_zh if mapping.concept else mapping.english
+        result = self._concepts.lookup(english)
+        glossary = result.glossary or mapping.concept
+        return replace(
+            result,
+            term=term,
+            # The English the Chinese name stands for, not the papers' short form of it.
+            canonical=english if mapping.concept else (result.canonical or english),
+            glossary=glossary,
+            query_used=english,
+            unmatched=mapping.unmatched,
+        )
 
     def evaluate(self, gold_dir: Path) -> EvalReport:
         from reader.evaluation import run_eval

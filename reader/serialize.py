@@ -13,6 +13,7 @@ from reader.models import (
     Hit,
     IngestReport,
     PaperRecord,
+    QueryMapping,
     Section,
 )
 
@@ -29,8 +30,15 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     }
 
 
-def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
-    return {"query": query, "hits": [hit_json(h) for h in hits]}
+def search_json(
+    query: str, hits: Sequence[Hit], mapping: QueryMapping | None = None
+) -> dict[str, Any]:
+    return {
+        "query": query,
+        "query_used": mapping.english if mapping else query,
+        "unmatched": list(mapping.unmatched) if mapping else [],
+        "hits": [hit_json(h) for h in hits],
+    }
 
 
 def sections_json(paper: PaperRecord, sections: Sequence[Section]) -> dict[str, Any]:
@@ -71,6 +79,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             for o in answer.options
         ],
         "missing_paper": {"id": missing.id, "title": missing.title} if missing else None,
+        "query_used": answer.query_used or answer.question,
+        "unmatched": list(answer.unmatched),
         "hits": [hit_json(h) for h in answer.hits],
     }
 
@@ -87,6 +97,8 @@ def concept_json(result: ConceptResult) -> dict[str, Any]:
         "glossary": dataclasses.asdict(result.glossary) if result.glossary else None,
         "reading_list": [dataclasses.asdict(r) for r in result.reading_list],
         "hint": result.hint,
+        "query_used": result.query_used or result.term,
+        "unmatched": list(result.unmatched),
     }
 
 

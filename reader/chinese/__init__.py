@@ -1,0 +1,1 @@
+"""Questions and concept names typed in Chinese, mapped to the English the papers use."""
