@@ -344,12 +344,10 @@ class Library:
         )
 
     def concept(self, term: str) -> ConceptResult:
-        from reader.chinese.segment import has_chinese
-
-        if not has_chinese(term):
-            return self._concepts.lookup(term)
         mapping = self.map_query(term)
-        english = mapping.concept.english_for_zh if mapping.concept else mapping.english
+        if not mapping.chinese:
+            return self._concepts.lookup(term)
+        english = mapping.concept_english or mapping.english
         result = self._concepts.lookup(english)
         glossary = result.glossary or mapping.concept
         return replace(

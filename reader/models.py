@@ -294,11 +294,17 @@ class GlossaryEntry:
     # The English name the Chinese names translate, when it is not `term`
     # (层归一化 is "layer normalization", the entry's term is "LayerNorm").
     zh_translates: str | None = None
+    # Chinese names that translate one particular English name: (快捷连接, shortcut connection).
+    zh_specific: tuple[tuple[str, str], ...] = ()
 
     @property
     def english_for_zh(self) -> str:
-        """The English name a Chinese name of this entry stands for."""
+        """The English name the entry's Chinese names stand for."""
         return self.zh_translates or self.term
+
+    def english_for(self, zh_name: str) -> str:
+        """The English name one Chinese name of this entry stands for."""
+        return dict(self.zh_specific).get(zh_name, self.english_for_zh)
 
 
 @dataclass(frozen=True)
@@ -320,6 +326,7 @@ class QueryMapping:
     words: tuple[MappedWord, ...] = ()
     unmatched: tuple[str, ...] = ()  # Chinese words with no English match (left out)
     concept: GlossaryEntry | None = None  # the query names just this concept ("什么是位置编码")
+    concept_english: str | None = None  # ... by this English name of it
     chinese: bool = False  # the query had Chinese in it and was mapped
 
 

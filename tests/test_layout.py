@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reader"
 # The facade, CLI, settings, models and errors stay at the top; the stages are folders.
-STAGES = {"fetch", "pdf", "text", "ingest", "embeddings", "store", "answers", "concepts"}
+STAGES = {"fetch", "pdf", "text", "ingest", "embeddings", "store", "answers", "concepts", "chinese"}
 
 
 def module_name(path: Path) -> str:

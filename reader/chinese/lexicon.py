@@ -27,7 +27,7 @@ class Lexicon:
         """The English for one Chinese word: a concept's English name, else the word list's."""
         entry = self.concepts.get(word)
         if entry is not None:
-            return (entry.english_for_zh,)
+            return (entry.english_for(word),)
         return self.words.get(word)
 
     def all_words(self) -> list[str]:

@@ -237,6 +237,7 @@ class QueryMapper:
             words=tuple(state.words),
             unmatched=tuple(dict.fromkeys(state.unmatched)),
             concept=state.concepts[0] if only else None,
+            concept_english=_words(parse.items)[0] if only else None,
             chinese=True,
         )
 
@@ -244,9 +245,10 @@ class QueryMapper:
         parse = state.parse
         entry = self.lexicon.concepts.get(token)
         if entry is not None:
+            english = entry.english_for(token)
             state.concepts.append(entry)
-            state.words.append(MappedWord(token, entry.english_for_zh, source="glossary"))
-            parse.items.append(_Item(entry.english_for_zh, chinese=True))
+            state.words.append(MappedWord(token, english, source="glossary"))
+            parse.items.append(_Item(english, chinese=True))
             return
         if _cue(token, parse) or _grammar(token, parse) or token in _STOP:
             return
@@ -371,6 +373,8 @@ def _cue(token: str, parse: _Parse) -> bool:
 def _english(parse: _Parse) -> str:
     """The English question: its question word in front, the words in the order typed."""
     items = parse.items
+    if not any(i.english and not i.cue for i in items):
+        return ""  # only question and function words: nothing to ask about
     if parse.form is None:
         return _join(_words(items))
     before = _reorder(items[: parse.form_at])

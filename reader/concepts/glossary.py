@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,12 @@ def _optional(value: Any, field: str, where: str) -> str | None:
     return " ".join(value.split())
 
 
+def _zh_name(raw: str) -> tuple[str, str | None]:
+    """ "快捷连接 (shortcut connection)": a Chinese name and the English name it translates."""
+    m = re.fullmatch(r"\s*(.+?)\s*\(\s*([A-Za-z][^()]*?)\s*\)\s*", raw)
+    return (m.group(1), m.group(2)) if m else (raw.strip(), None)
+
+
 def _entry(item: Any, source: Path, index: int) -> GlossaryEntry:
     where = f"glossary {source} entry {index}"
     if not isinstance(item, dict):
@@ -80,6 +87,7 @@ def _entry(item: Any, source: Path, index: int) -> GlossaryEntry:
     definition = _optional(item.get("definition"), "definition", where)
     if not term or not definition:
         raise CatalogError(f"{where} needs both 'term' and 'definition'")
+    zh = [_zh_name(n) for n in _strings(item.get("zh_names"), "zh_names", where)]
     return GlossaryEntry(
         term=term,
         definition=definition,
@@ -87,7 +95,8 @@ def _entry(item: Any, source: Path, index: int) -> GlossaryEntry:
         aliases=_strings(item.get("aliases"), "aliases", where),
         related=_strings(item.get("related"), "related", where),
         introduced_by=_optional(item.get("introduced_by"), "introduced_by", where),
-        zh_names=_strings(item.get("zh_names"), "zh_names", where),
+        zh_names=tuple(name for name, _ in zh),
+        zh_specific=tuple((name, en) for name, en in zh if en),
         zh_gloss=_optional(item.get("zh_gloss"), "zh_gloss", where),
         zh_translates=_optional(item.get("zh_translates"), "zh_translates", where),
     )

@@ -22,6 +22,12 @@ T = "\u27e8T\u27e9"  # placeholder the term's surface forms are replaced with
 _T = re.escape(T)
 _ART = r"(?:(?:an?|the|our|this|new|novel)\s+)*"
 
+# "can be thought of as", "is a way of", after a citation and an aside: what the term is, said
+# as a way of seeing it.
+_VIEWED_AS = (
+    r"(?:\s*\[[^\]]*\])?(?:,[^,]{1,40},)?\s+(?:can\s+be\s+(?:thought\s+of|viewed|seen|"
+    r"interpreted|regarded|understood)\s+as|(?:is|are)\s+(?:a|one)\s+way\s+(?:of|to))\b"
+)
 # (pattern over the sentence with the term replaced by T, weight)
 CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p, re.IGNORECASE), w)
@@ -65,6 +71,8 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"|or|also|i\.e\.)\s+[^,]{1,50}?,?\s+(?:is|are)\s+(?:an?|the)\b",
             2.5,
         ),
+        # "Contrastive learning [29], and its recent developments, can be thought of as …"
+        (rf"^{_ART}{_T}{_VIEWED_AS}", 2.5),
         # "A memory bank consists of …", "X is composed of …"
         (
             rf"^{_ART}{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of"
@@ -108,6 +116,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 # "X, a framework for ...".
 _DESCRIBING = re.compile(
     rf"^{_ART}{_T}(?:\s+[\w-]+){{0,3}}?\s*(?:\([^)]*\)\s*)?(?:is|are)\s+(?:an?|the|one)\s"
+    rf"|^{_ART}{_T}{_VIEWED_AS}"
     rf"|{_T}[”\"']?\s+(?:is\s+defined|refers?\s+to|denotes?|stands?\s+for|means|implies)\b"
     rf"|{_T}(?:\s+[\w-]+){{0,2}}?\s+(?:consists?\s+of|(?:is|are)\s+composed\s+of|comprises?)\b"
     rf"|{_T}[”\"']?\)?,?\s+(?:which|that)\s+(?!is\s+not)[a-z]{{3,}}(?<!ss)s\b"
