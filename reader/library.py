@@ -275,12 +275,14 @@ class Library:
 
     @cached_property
     def _mapper(self) -> QueryMapper:
+        from reader.chinese.cedict import GeneralDictionary, default_path
         from reader.chinese.lexicon import load_lexicon
-        from reader.chinese.mapping import QueryMapper
+        from reader.chinese.mapping import QueryMapper, question_words
         from reader.chinese.segment import JiebaSegmenter
 
         lexicon = load_lexicon(self._glossary)
-        return QueryMapper(lexicon, JiebaSegmenter(lexicon.all_words()))
+        segmenter = JiebaSegmenter([*lexicon.all_words(), *question_words()])
+        return QueryMapper(lexicon, segmenter, GeneralDictionary(default_path()))
 
     def _check_model(self) -> None:
         from reader.errors import IndexCorruptError

@@ -487,4 +487,7 @@ def _join(words: Iterable[str]) -> str:
     for w in words:
         if w and (not kept or kept[-1] != w):
             kept.append(w)
-    return " ".join(kept)
+    while kept and kept[-1] in ("and", "or"):
+        kept.pop()
+    start = next((k for k, w in enumerate(kept) if w not in ("and", "or")), len(kept))
+    return " ".join(kept[start:])
