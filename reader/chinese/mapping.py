@@ -14,139 +14,34 @@ from reader.chinese.segment import Segmenter, has_chinese, split_runs
 from reader.models import GlossaryEntry, MappedWord, QueryMapping
 from reader.text.query import normalize_text
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Function words: they shape the sentence, not its topic.
-_STOP = frozenset(
-    [
-        "的",
-        "了",
-        "在",
-        "把",
-        "被",
-        "要",
-        "会",
-        "能",
-        "可以",
-        "呢",
-        "啊",
-        "吧",
-        "呀",
-        "这",
-        "那",
-        "这个",
-        "那个",
-        "这些",
-        "那些",
-        "一个",
-        "个",
-        "之",
-        "其",
-        "对",
-        "对于",
-        "从",
-        "为",
-        "所",
-        "地",
-        "得",
-        "着",
-        "过",
-        "就",
-        "都",
-        "也",
-        "还",
-        "又",
-        "而",
-        "并",
-        "让",
-        "使",
-        "给",
-        "向",
-        "到",
-        "于",
-        "以",
-        "由",
-        "请问",
-        "请",
-        "一下",
-        "我",
-        "我们",
-        "你",
-        "你们",
-        "他们",
-        "它",
-        "它们",
-        "该",
-        "此",
-        "有",
-        "去",
-        "来",
-        "所以",
-        "因此",
-        "等",
-        "的话",
-        "如果",
-        "那么",
-        "这样",
-        "这么",
-        "论文",
-        "文中",
-        "本文",
-        "文章",
-        "一种",
-        "到底",
-        "究竟",
-        "具体",
-        "么样",
-        "意思",
-        "指",
-        "指的是",
-        "是指",
-        "叫",
-        "叫做",
-        "称为",
-        "所谓",
-        "做",
-        "进行",
-        "一共",
-        "总共",
-        "很",
-        "非常",
-        "比较",
-        "分别",
-        "各自",
-        "主要",
-        "通常",
-        "一般",
-        "需要",
-        "需",
-        "只",
-        "仅",
-        "仅仅",
-        "样",
-        "出来",
-        "起来",
-        "好",
-        "更",
-        "最",
-        "最好",
-        "更好",
-        "比较好",
-    ]
+_STOP = _set(
+    "的 了 在 把 被 要 会 能 可以 呢 啊 吧 呀 这 那 这个 那个 这些 那些 "
+    "一个 个 之 其 对 对于 从 为 所 地 得 着 过 就 都 也 还 又 而 并 让 "
+    "使 给 向 到 于 以 由 请问 请 一下 我 我们 你 你们 他们 它 它们 该 此 "
+    "有 去 来 所以 因此 等 的话 如果 那么 这样 这么 论文 文中 本文 文章 一种 "
+    "到底 究竟 具体 么样 意思 指 指的是 是指 叫 叫做 称为 所谓 做 进行 一共 "
+    "总共 很 非常 比较 分别 各自 主要 通常 一般 只 仅 仅仅 样 出来 "
+    "起来 更 最"
 )
-_COPULA = frozenset(["是", "为", "即"])
-_NOT = frozenset(
-    ["不", "没", "没有", "未", "无", "非", "不是", "并非", "无法", "不能", "不会", "不用", "不必"]
-)
-_AND = frozenset(["和", "与", "及", "以及", "跟", "同", "并且", "而且"])
-_OR = frozenset(["或", "或者"])
+_COPULA = _set("是 为 即")
+_NOT = _set("不 没 没有 未 无 非 不是 并非 无法 不能 不会 不用 不必")
+_AND = _set("和 与 及 以及 跟 同 并且 而且")
+_OR = _set("或 或者")
 # 里 / 中 after a name: "BLIP里的CapFilt" is "CapFilt in BLIP"; 时: "预训练时" is "during".
 _LOCATIVES = {"里": "in", "中": "in", "里面": "in", "当中": "in", "之中": "in", "内": "in",
               "上": "on", "时": "during", "时候": "during", "的时候": "during",
               "期间": "during", "过程中": "during"}  # fmt: skip
-_WHY = frozenset(["为什么", "为何", "为啥", "何以", "凭什么"])
-_HOW = frozenset(["如何", "怎么", "怎样", "怎么样", "咋", "怎麼", "如何才能", "怎么才能"])
-_WHAT = frozenset(["什么", "啥", "什麼", "何为", "何谓"])
-_YES_NO = frozenset(["是否", "是不是", "有没有", "能否", "可否", "会不会", "能不能", "对不对"])
-_YES_NO_END = frozenset(["吗", "嘛", "么"])
+_WHY = _set("为什么 为何 为啥 何以 凭什么")
+_HOW = _set("如何 怎么 怎样 怎么样 咋 怎麼 如何才能 怎么才能")
+_WHAT = _set("什么 啥 什麼 何为 何谓")
+_YES_NO = _set("是否 是不是 有没有 能否 可否 会不会 能不能 对不对")
+_YES_NO_END = _set("吗 嘛 么")
 _HOW_MUCH = {"多大": "how large", "多长": "how long", "多深": "how deep", "多宽": "how wide",
              "多久": "how long", "多高": "how high", "多快": "how fast"}  # fmt: skip
 _NUMERALS = {"一": "one", "两": "two", "二": "two", "三": "three", "四": "four", "五": "five",
@@ -155,7 +50,9 @@ _NUMERALS = {"一": "one", "两": "two", "二": "two", "三": "three", "四": "f
 _MEASURES = {"层": "layers", "个": "", "种": "", "类": "", "些": "", "次": "times", "步": "steps",
              "倍": "times", "项": "", "部分": "parts", "块": "blocks", "头": "heads",
              "点": "points", "方面": "aspects"}  # fmt: skip
-_RATIO = frozenset(["fraction", "proportion", "percentage", "percent", "ratio", "share"])
+_RATIO = _set("fraction proportion percentage percent ratio share")
+# Said of the thing asked about, never the thing itself: "m取多大比较好" asks a value.
+_PREDICATES = _set("best better good")
 # "怎么计算" asks for a formula: "how is X computed", as an English reader would ask it.
 _PARTICIPLES = {"compute": "computed", "calculate": "calculated", "define": "defined",
                 "obtain": "obtained", "derive": "derived", "update": "updated",
@@ -402,17 +299,32 @@ def _english(parse: _Parse) -> str:
         lead = ["which", parse.count_words, *noun]
         return _join([*lead, "does", *subject, *rest] if subject else [*lead, *rest])
     # count: "how many layers", "what percentage of tokens", "what value of β2"
-    if parse.count_words.startswith("how") and noun:
-        return _join([parse.count_words, *noun, *subject, *rest])
+    does = ["does", *subject] if subject else []
+    if parse.count_words.startswith("how") and noun and rest:
+        return _join([parse.count_words, *noun, *does, *rest])
     if parse.ratio:
-        return _join(["what", parse.ratio, "of", *noun, *rest, *subject])
+        return _join(["what", parse.ratio, "of", *_plural(noun), *rest, *does])
     if parse.count_words and not parse.count_words.startswith("how"):
-        return _join(["how", "many", parse.count_words, *noun, *subject, *rest])
+        return _join(["how", "many", parse.count_words, *_plural(noun), *does, *rest])
     if noun and noun[0].split(" ")[0] in _RATIO:
-        return _join(["what", noun[0], "of", *noun[1:], *rest, *subject])
+        return _join(["what", noun[0], "of", *_plural(noun[1:]), *does, *rest])
     if not noun:
-        return _join(["what", "value", "of", *subject])  # "β2设为多少", "m取多大"
-    return _join(["how", "many", *noun, *subject, *rest])
+        return _join(["what", "value", "of", *subject, *rest])  # "β2设为多少", "m取多大比较好"
+    return _join(["how", "many", *_plural(noun), *does, *rest])
+
+
+def _plural(noun: list[str]) -> list[str]:
+    """ "how many layer" reads "how many layers": the last word of a counted noun, plural."""
+    if not noun or not noun[-1][-1:].isalpha() or not noun[-1].islower():
+        return noun
+    word = noun[-1]
+    if word.endswith("s"):
+        plural = word
+    elif word.endswith("y") and word[-2:-1] not in "aeiou":
+        plural = word[:-1] + "ies"
+    else:
+        plural = word + "s"
+    return [*noun[:-1], plural]
 
 
 def _reorder(items: list[_Item]) -> list[_Item]:
@@ -445,6 +357,8 @@ def _wh_noun(after: list[_Item]) -> tuple[list[str], list[str]]:
     words = _words(after)
     first = next((k for k, i in enumerate(after) if i.english), None)
     if first is None or after[first].cue or any(i.copula for i in after[:first]):
+        return [], words
+    if after[first].english.split(" ")[-1] in _PREDICATES:
         return [], words
     noun = [after[first].english]
     following = [i for i in after[first + 1 :] if i.english]

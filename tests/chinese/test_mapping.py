@@ -39,6 +39,8 @@ WORDS = {
     "共享": ("share",),
     "学习率": ("learning rate",),
     "权重": ("weight",),
+    "取": ("set", "take"),
+    "比较好": ("works best", "better"),
 }
 
 
@@ -95,10 +97,12 @@ def test_how_asks_for_a_method_or_with_a_formula_verb_for_a_formula() -> None:
 
 
 def test_how_many_and_what_fraction() -> None:
-    assert english("编码器 有 几层") == "how many layers encoder"
+    assert english("编码器 有 几层") == "how many layers does encoder"
     assert english("BERT 预训练 时 遮盖 多少 比例 的 词") == (
-        "what fraction of token mask during BERT pre-training"
+        "what fraction of tokens does mask during BERT pre-training"
     )
+    # 多大 before a judgement asks a value: "m取多大比较好".
+    assert english("m 取 多大 比较好") == "what value of m set works best"
     # A value with no noun after the question word: "what value of ..."
     assert english("学习率 是 多少？") == "what value of learning rate"
     assert english("权重 设为 多少") == "what value of weight"
