@@ -350,13 +350,18 @@ class Library:
         if not mapping.chinese:
             return self._concepts.lookup(term)
         english = mapping.concept_english or mapping.english
+        if mapping.readings:
+            # The papers choose among the senses of the words: the reading they use most.
+            uses = {r: self._concepts.passages_using(r) for r in mapping.readings}
+            best = max(mapping.readings, key=lambda r: uses[r])  # ties: the likeliest sense
+            english = best if uses[best] else english
         result = self._concepts.lookup(english)
         glossary = result.glossary or mapping.concept
         return replace(
             result,
             term=term,
             # The English the Chinese name stands for, not the papers' short form of it.
-            canonical=english if mapping.concept else (result.canonical or english),
+            canonical=english,
             glossary=glossary,
             query_used=english,
             unmatched=mapping.unmatched,

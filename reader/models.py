@@ -327,6 +327,9 @@ class QueryMapping:
     unmatched: tuple[str, ...] = ()  # Chinese words with no English match (left out)
     concept: GlossaryEntry | None = None  # the query names just this concept ("什么是位置编码")
     concept_english: str | None = None  # ... by this English name of it
+    # A short name read with each sense of its words, the likeliest first: the papers' own
+    # wording picks one ("归纳偏置" -> "inductive bias", not "sum up bias").
+    readings: tuple[str, ...] = ()
     chinese: bool = False  # the query had Chinese in it and was mapped
 
 

@@ -82,4 +82,4 @@ def _senses(raw_senses: list[str]) -> tuple[str, ...]:
         if not re.fullmatch(r"[a-z][a-z' -]*", sense) or len(sense.split()) > _MAX_WORDS:
             continue
         (technical if _TECHNICAL.match(raw) else plain).append(sense)
-    return tuple(dict.fromkeys([*technical, *plain]))[:3]
+    return tuple(dict.fromkeys([*technical, *plain]))[:5]

@@ -83,6 +83,8 @@ class _Item:
     copula: bool = False  # 是: "什么是X" asks "what is X"
     locative: str = ""  # "in" / "on" / "during": moves its name after the words it governs
     chinese: bool = False  # mapped from a Chinese word
+    senses: tuple[str, ...] = ()  # every English the word lists give it, the first in use
+    zh: str = ""  # the Chinese word it came from (for the other senses of a short name)
 
 
 @dataclass
@@ -135,6 +137,7 @@ class QueryMapper:
             unmatched=tuple(dict.fromkeys(state.unmatched)),
             concept=state.concepts[0] if only else None,
             concept_english=_words(parse.items)[0] if only else None,
+            readings=self._readings(content) if parse.form in (None, "what") and not only else (),
             chinese=True,
         )
 
@@ -152,16 +155,30 @@ class QueryMapper:
         known = self.lexicon.words.get(token)
         if known is not None:
             state.words.append(MappedWord(token, known[0], source="lexicon"))
-            parse.items.append(_Item(known[0], chinese=True))
+            parse.items.append(_Item(known[0], chinese=True, senses=known, zh=token))
             return
         if not has_chinese(token):
             return
         general = self.general.get(token) if self.general is not None and len(token) > 1 else None
         if general is not None:
             state.words.append(MappedWord(token, general[0], source="cc-cedict"))
-            parse.items.append(_Item(general[0], chinese=True))
+            parse.items.append(_Item(general[0], chinese=True, senses=general, zh=token))
             return
         self._pieces(token, state)
+
+    def _readings(self, content: list[_Item]) -> tuple[str, ...]:
+        """A short name read with each sense of its words (核采样: "kernel sampling",
+        "nucleus sampling", ...), for the papers to choose from; the first is `english`."""
+        if not 1 <= len(content) <= 3:
+            return ()
+        readings = [""]
+        for item in content:
+            general = self.general.get(item.zh) if self.general and item.zh else None
+            senses = tuple(dict.fromkeys([*item.senses[:3], *(general or ())[:3]]))
+            readings = [f"{r} {s}".strip() for r in readings for s in senses or (item.english,)][
+                :_MAX_READINGS
+            ]
+        return tuple(readings) if len(readings) > 1 else ()
 
     def _pieces(self, token: str, state: _State) -> None:
         """An unknown word read as known words in a row ("位置信息" = 位置 + 信息)."""
@@ -265,6 +282,9 @@ def _cue(token: str, parse: _Parse) -> bool:
         parse.form, parse.form_at = form, len(parse.items)
     parse.items.append(_Item("", cue=True))
     return True
+
+
+_MAX_READINGS = 16
 
 
 def _english(parse: _Parse) -> str:

@@ -168,6 +168,10 @@ class ConceptFinder:
 
     # ------------------------------------------------------------------ scanning
 
+    def passages_using(self, phrase: str) -> int:
+        """How many passages use `phrase` (as `lookup` counts a term's uses)."""
+        return len(self._scan_store([phrase]))
+
     def _scan(self, forms: Sequence[str]) -> list[_Match]:
         """Passages that use any of `forms`, with the number of uses in each."""
         key = tuple(forms)

@@ -112,3 +112,10 @@ def test_chinese_gold_floors(corpus_library, tmp_path) -> None:  # type: ignore[
     assert rows["questions-zh-heldout"]["answer_at_1"] >= 6, rows
     assert rows["questions-zh-heldout"]["answer_at_3"] >= 11, rows
     assert rows["concepts-zh-heldout"]["concepts_right"] >= 8, rows
+
+
+def test_the_papers_choose_among_a_words_senses(corpus_library) -> None:  # type: ignore[no-untyped-def]
+    # 核 is "kernel" first in the word list; the papers write "nucleus sampling" (BLIP).
+    result = corpus_library.concept("核采样")
+    assert result.found and result.canonical == "nucleus sampling"
+    assert "2201.12086" in {o.paper_id for o in result.occurrences}

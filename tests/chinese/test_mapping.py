@@ -168,3 +168,14 @@ def test_only_question_words_give_an_empty_english_query() -> None:
 def test_full_width_punctuation_is_read_as_ascii() -> None:
     assert english("什么是多头注意力？") == english("什么 是 多头注意力?")
     assert english("（多头注意力）") == "multi-head attention"
+
+
+def test_a_short_name_is_read_with_each_sense_for_the_papers_to_choose() -> None:
+    words = {**WORDS, "核": ("kernel", "nucleus"), "采样": ("sampling", "sample")}
+    m = QueryMapper(Lexicon(concepts={}, words=words), SpaceSegmenter()).map("核 采样")
+    assert m.english == "kernel sampling"
+    assert m.readings[:2] == ("kernel sampling", "kernel sample")
+    assert "nucleus sampling" in m.readings
+    # A question is not a name: it has no readings; a glossary concept needs none.
+    assert mapper().map("为什么 要 遮盖 词").readings == ()
+    assert mapper().map("多头注意力").readings == ()
