@@ -31,6 +31,7 @@ _STOP = _set(
 )
 _COPULA = _set("是 为 即")
 _NOT = _set("不 没 没有 未 无 非 不是 并非 无法 不能 不会 不用 不必")
+_INSTEAD = _set("而不是 而非 而不 而不用")
 _AND = _set("和 与 及 以及 跟 同 并且 而且")
 _OR = _set("或 或者")
 # 里 / 中 after a name: "BLIP里的CapFilt" is "CapFilt in BLIP"; 时: "预训练时" is "during".
@@ -222,8 +223,14 @@ def _grammar(token: str, parse: _Parse) -> bool:
         parse.items.append(_Item("and", cue=True))
     elif token in _OR:
         parse.items.append(_Item("or", cue=True))
+    elif token in _NOT and parse.items and parse.items[-1].english == "but":
+        parse.items[-1] = _Item("instead of")  # 而不 (用 X): "rather than X"
     elif token in _NOT:
         parse.items.append(_Item("not"))
+    elif token in _INSTEAD:
+        parse.items.append(_Item("instead of"))
+    elif token == "而":
+        parse.items.append(_Item("but", cue=True))
     elif token in _COPULA:
         parse.items.append(_Item("", cue=True, copula=True))
     elif token in _LOCATIVES:

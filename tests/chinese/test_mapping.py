@@ -179,3 +179,8 @@ def test_a_short_name_is_read_with_each_sense_for_the_papers_to_choose() -> None
     # A question is not a name: it has no readings; a glossary concept needs none.
     assert mapper().map("为什么 要 遮盖 词").readings == ()
     assert mapper().map("多头注意力").readings == ()
+
+
+def test_rather_than_is_instead_of() -> None:
+    assert english("为什么 使用 根号 而不 使用 均值") == "why use square root instead of use mean"
+    assert english("为什么 使用 根号 而不是 均值") == "why use square root instead of mean"
