@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.session import library
-from app_pages.widgets import ingest_status, md, no_index_notice, read_link, shown_errors
+from app_pages.widgets import (
+    ingest_status,
+    md,
+    no_index_notice,
+    read_link,
+    searched_in_english,
+    shown_errors,
+)
 from reader import Answer, Library, SearchFilters, SectionRole
 
 ANSWER = "ask_answer"  # the last answer, so other clicks on the page do not ask again
@@ -37,7 +44,10 @@ def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
         question = st.text_input(
             "Your question",
             key="ask_question",
-            placeholder="e.g. How does the Transformer inject information about position?",
+            placeholder=(
+                "e.g. How does the Transformer inject information about position? "
+                "或：什么是多头注意力？"
+            ),
         )
         left, right = st.columns(2)
         paper_id = left.selectbox(
@@ -63,6 +73,8 @@ def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
 
 def _show(lib: Library, answer: Answer) -> None:
     st.subheader(md(answer.question), anchor=False)
+    if answer.query_used:
+        searched_in_english(answer.query_used, answer.unmatched)
     missing = answer.missing_paper
     if missing is not None:
         st.warning(

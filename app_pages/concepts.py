@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app_pages.session import library
-from app_pages.widgets import ingest_status, md, read_link, shown_errors
+from app_pages.widgets import ingest_status, md, read_link, searched_in_english, shown_errors
 from reader import ConceptResult, Library, ReaderError
 
 TERM = "concept_term"
@@ -18,7 +18,9 @@ def main() -> None:
     lib = library()
     st.title("Concepts")
     with shown_errors():
-        st.text_input("Look up a term", key=TERM, placeholder="e.g. GELU, InfoNCE, LayerNorm")
+        st.text_input(
+            "Look up a term", key=TERM, placeholder="e.g. GELU, InfoNCE, LayerNorm, 位置编码"
+        )
         term = str(st.session_state.get(TERM, "")).strip()
         if not term:
             _chips("Try one of your study plan's key concepts", _plan_concepts(lib), "examples")
@@ -61,6 +63,8 @@ def _card(lib: Library, result: ConceptResult) -> None:
     heading = result.term if canonical == result.term else f"{result.term} → {canonical}"
     heading += f" ({result.expansion})" if result.expansion else ""
     st.header(md(heading), anchor=False)
+    if result.query_used:
+        searched_in_english(result.query_used, result.unmatched)
     if not result.found:
         st.warning(md(f"“{result.term}” is not found in the papers of your library."))
     if result.definitions:
@@ -81,7 +85,11 @@ def _card(lib: Library, result: ConceptResult) -> None:
         g = result.glossary
         with st.container(border=True):
             st.markdown("**Glossary** · written for this project, not a quote from a paper")
+            if g.zh_names:
+                st.markdown(md(f"{g.term} · {'、'.join(g.zh_names)}"))
             st.markdown(md(g.definition))
+            if g.zh_gloss:
+                st.markdown(md(g.zh_gloss))
             if g.formula:
                 st.code(g.formula, language=None)
             if g.introduced_by:
@@ -95,7 +103,7 @@ def _card(lib: Library, result: ConceptResult) -> None:
                 o.paper_id,
                 o.first_section,
                 o.first_page,
-                result.term,
+                result.query_used or canonical,  # the English the papers use, not the typed term
             )
     _chips("Related concepts", result.related, "related")
     _not_ingested(lib, result)

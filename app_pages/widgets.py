@@ -143,3 +143,11 @@ def quotes(paragraph: str, quote: str | None, run: int = 6) -> bool:
         return {tuple(words[i : i + run]) for i in range(max(len(words) - run + 1, 0))}
 
     return not runs(paragraph).isdisjoint(runs(quote))
+
+
+def searched_in_english(english: str, unmatched: Sequence[str]) -> None:
+    """A query typed in Chinese: the English it ran as, and the words left out."""
+    st.caption(md(f"Searched in English · 按英文检索: {english}"))
+    if unmatched:
+        words = "、".join(unmatched)
+        st.caption(md(f"No English match for · 没有找到英文对应: {words} (left out · 已略过)"))

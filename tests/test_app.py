@@ -372,6 +372,32 @@ def test_a_term_from_a_paper_not_ingested_says_so_and_offers_to_ingest(
 # ------------------------------------------------------------------ safety of PDF text
 
 
+def test_a_question_in_chinese_is_answered_from_the_english_paper(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    ask(at, "为什么点积注意力要除以根号d_k？")
+    shown = texts(at)
+    assert "按英文检索: why scaled dot-product attention divide square root d_k" in shown
+    assert "extremely small gradients" in shown or "scale the dot products" in shown
+    assert any(label.startswith("[Transformer") for label, _ in links(at))
+
+
+def test_a_chinese_concept_name_shows_both_names_and_the_chinese_gloss(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(CONCEPTS)
+    at.text_input(key="concept_term").input("位置编码").run()
+    shown = texts(at)
+    assert not at.exception
+    assert "位置编码 → positional encoding" in shown
+    assert "positional encoding · 位置编码" in shown
+    assert "positional encodings" in shown  # the paper's own definition, in English
+    assert any("paper=1706.03762" in q for _, q in links(at))
+
+
 def test_pdf_text_is_shown_escaped_never_as_markup() -> None:
     from app_pages.widgets import md
 
