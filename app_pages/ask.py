@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.i18n import t
 from app_pages.session import library
 from app_pages.widgets import (
     ingest_status,
     md,
     no_index_notice,
     read_link,
+    role_name,
     searched_in_english,
     shown_errors,
 )
@@ -21,7 +23,7 @@ ANY = ""
 
 def main() -> None:
     lib = library()
-    st.title("Ask")
+    st.title(t("ask.title"))
     with shown_errors():
         if not lib.has_index():
             no_index_notice()
@@ -29,9 +31,9 @@ def main() -> None:
         filters, question = _question_form(lib)
         if question is not None:
             if not question.strip():
-                st.warning("Type a question first, e.g. “Why is attention scaled by √d_k?”")
+                st.warning(t("ask.empty"))
             else:
-                with st.spinner("Searching your papers…"):
+                with st.spinner(t("ask.searching")):
                     st.session_state[ANSWER] = lib.ask(question, filters)
         answer: Answer | None = st.session_state.get(ANSWER)
         if answer is not None:
@@ -42,29 +44,24 @@ def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
     papers = {p.id: p for p in lib.papers()}
     with st.form("ask_form", border=False):
         question = st.text_input(
-            "Your question",
-            key="ask_question",
-            placeholder=(
-                "e.g. How does the Transformer inject information about position? "
-                "或：什么是多头注意力？"
-            ),
+            t("ask.question"), key="ask_question", placeholder=t("ask.placeholder")
         )
         left, right = st.columns(2)
+        # Labels made now, in this run's language: Streamlit may format options later.
+        paper_names: dict[str, str] = {ANY: t("ask.all_papers")}
+        paper_names |= {pid: f"{p.short_name} — {p.title}" for pid, p in papers.items()}
         paper_id = left.selectbox(
-            "Only in paper",
-            [ANY, *papers],
+            t("ask.only_paper"),
+            list(paper_names),
             key="ask_paper",
-            format_func=lambda pid: (
-                f"{papers[pid].short_name} — {papers[pid].title}" if pid else "All papers"
-            ),
+            format_func=paper_names.__getitem__,
         )
+        role_names: dict[str, str] = {ANY: t("ask.any_section")}
+        role_names |= {r.value: role_name(r.value).capitalize() for r in SectionRole}
         role = right.selectbox(
-            "Only in sections of kind",
-            [ANY, *(r.value for r in SectionRole)],
-            key="ask_role",
-            format_func=lambda r: r.replace("_", " ").capitalize() if r else "Any section",
+            t("ask.only_role"), list(role_names), key="ask_role", format_func=role_names.__getitem__
         )
-        asked = st.form_submit_button("Ask", type="primary", icon=":material/search:")
+        asked = st.form_submit_button(t("ask.button"), type="primary", icon=":material/search:")
     filters = SearchFilters(
         paper_id=paper_id or None, section_role=SectionRole(role) if role else None
     )
@@ -77,33 +74,28 @@ def _show(lib: Library, answer: Answer) -> None:
         searched_in_english(answer.query_used, answer.unmatched)
     missing = answer.missing_paper
     if missing is not None:
-        st.warning(
-            md(
-                f"“{missing.title}” ({missing.id}) is on your reading list but not ingested yet, "
-                "so it cannot answer this."
-            )
-        )
-        if st.button(f"Ingest {missing.id}", key=f"ask_ingest_{missing.id}", type="primary"):
+        title = missing.title or missing.id
+        st.warning(md(t("ask.not_ingested", title=title, paper=missing.id)))
+        if st.button(
+            t("ingest.one", paper=missing.id), key=f"ask_ingest_{missing.id}", type="primary"
+        ):
             lib.start_ingest([missing.id])
         ingest_status(lib)
     elif answer.abstained:
-        st.warning(md(answer.answer))
+        st.warning(t("ask.not_found"))
     else:
         with st.container(border=True):
             st.markdown(md(answer.answer))
-            if answer.generated:
-                st.caption("Written by the language model from the cited passages only.")
-            else:
-                st.caption("The papers' own sentences, quoted.")
+            st.caption(t("ask.generated") if answer.generated else t("ask.quoted"))
     if answer.citations and not answer.abstained:
-        st.markdown("**Sources** (open the section in Read, the passage highlighted)")
+        st.markdown(t("ask.sources"))
         shown: set[str] = set()
         for c in answer.citations:
             if c.label not in shown:  # one link per place, even when two sentences share it
                 shown.add(c.label)
                 read_link(c.label, c.paper_id, c.section, c.page, c.quote)
     if len(answer.options) > 1:
-        with st.expander("Other answers from your papers", expanded=False):
+        with st.expander(t("ask.other_answers"), expanded=False):
             for option in answer.options[1:]:
                 st.markdown(md(option.answer))
                 first = option.citations[0] if option.citations else None
@@ -111,16 +103,16 @@ def _show(lib: Library, answer: Answer) -> None:
                     read_link(first.label, first.paper_id, first.section, first.page, first.quote)
     if answer.hits:
         if missing is not None:
-            title = "**From other papers** (not an answer about this one)"
+            title = t("ask.from_other_papers")
         else:
-            title = "**Supporting passages**" if not answer.abstained else "**Nearest passages**"
+            title = t("ask.supporting") if not answer.abstained else t("ask.nearest")
         st.markdown(title)
         for hit in answer.hits:
             title = f"{hit.paper_title} §{hit.section}, p.{hit.page}"
             with st.expander(md(title), expanded=False):
                 st.markdown(md(hit.text))
-                st.caption(f"score {hit.score:.3f}")
-                read_link("Open in Read", hit.paper_id, hit.section, hit.page, hit.text)
+                st.caption(t("ask.score", score=f"{hit.score:.3f}"))
+                read_link(t("ask.open_in_read"), hit.paper_id, hit.section, hit.page, hit.text)
 
 
 main()

@@ -6,8 +6,16 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from app_pages.i18n import language, t
 from app_pages.session import library
-from app_pages.widgets import ingest_status, md, read_link, searched_in_english, shown_errors
+from app_pages.widgets import (
+    ingest_status,
+    md,
+    read_link,
+    searched_in_english,
+    shown_errors,
+    with_chinese_name,
+)
 from reader import ConceptResult, Library, ReaderError
 
 TERM = "concept_term"
@@ -16,17 +24,15 @@ EXAMPLES = 12  # chips suggested before anything is looked up
 
 def main() -> None:
     lib = library()
-    st.title("Concepts")
+    st.title(t("concepts.title"))
     with shown_errors():
-        st.text_input(
-            "Look up a term", key=TERM, placeholder="e.g. GELU, InfoNCE, LayerNorm, 位置编码"
-        )
+        st.text_input(t("concepts.look_up"), key=TERM, placeholder=t("concepts.placeholder"))
         term = str(st.session_state.get(TERM, "")).strip()
         if not term:
-            _chips("Try one of your study plan's key concepts", _plan_concepts(lib), "examples")
+            _chips(lib, t("concepts.try"), _plan_concepts(lib), "examples")
             return
         if not lib.has_index():
-            st.info("No papers are ingested yet, so only the glossary can answer.")
+            st.info(t("concepts.glossary_only"))
         result = lib.concept(term)
         _card(lib, result)
 
@@ -43,8 +49,8 @@ def _plan_concepts(lib: Library) -> list[str]:
     return list(seen)[:EXAMPLES]
 
 
-def _chips(label: str, terms: Sequence[str], key: str) -> None:
-    """Clickable terms: picking one looks it up."""
+def _chips(lib: Library, label: str, terms: Sequence[str], key: str) -> None:
+    """Clickable terms: picking one looks it up (in 中文, shown with their Chinese names)."""
     if not terms:
         return
 
@@ -54,7 +60,8 @@ def _chips(label: str, terms: Sequence[str], key: str) -> None:
             st.session_state[TERM] = picked
         st.session_state[key] = None
 
-    st.pills(label, list(terms), key=key, on_change=look_up, format_func=md)
+    names = {term: md(with_chinese_name(lib, term)) for term in terms}
+    st.pills(label, list(names), key=key, on_change=look_up, format_func=names.__getitem__)
 
 
 def _card(lib: Library, result: ConceptResult) -> None:
@@ -62,13 +69,16 @@ def _card(lib: Library, result: ConceptResult) -> None:
     # "ReLUs → ReLU": the term as typed, then the concept it resolved to.
     heading = result.term if canonical == result.term else f"{result.term} → {canonical}"
     heading += f" ({result.expansion})" if result.expansion else ""
+    g = result.glossary
+    if language() == "zh" and g is not None and g.zh_names and g.zh_names[0] not in heading:
+        heading += f" · {g.zh_names[0]}"  # both names, whichever was typed
     st.header(md(heading), anchor=False)
     if result.query_used:
         searched_in_english(result.query_used, result.unmatched)
     if not result.found:
-        st.warning(md(f"“{result.term}” is not found in the papers of your library."))
+        st.warning(md(t("concepts.not_found", term=result.term)))
     if result.definitions:
-        st.markdown("**From the papers** (quoted)")
+        st.markdown(t("concepts.from_papers"))
         for i, d in enumerate(result.definitions[:3]):
             with st.container(border=True):
                 st.markdown(f"> {md(d.text)}")
@@ -80,45 +90,58 @@ def _card(lib: Library, result: ConceptResult) -> None:
                     d.text,
                 )
             if i == 0 and len(result.definitions) > 1:
-                st.caption("Other passages that define it:")
-    if result.glossary is not None:
-        g = result.glossary
+                st.caption(t("concepts.other_definitions"))
+    if g is not None:
         with st.container(border=True):
-            st.markdown("**Glossary** · written for this project, not a quote from a paper")
+            st.markdown(t("concepts.glossary"))
             if g.zh_names:
                 st.markdown(md(f"{g.term} · {'、'.join(g.zh_names)}"))
-            st.markdown(md(g.definition))
-            if g.zh_gloss:
-                st.markdown(md(g.zh_gloss))
+            glosses = [g.definition, g.zh_gloss]
+            if language() == "zh":
+                glosses.reverse()  # the Chinese gloss first
+            for gloss in glosses:
+                if gloss:
+                    st.markdown(md(gloss))
             if g.formula:
                 st.code(g.formula, language=None)
             if g.introduced_by:
-                st.caption(md(f"Introduced by {g.introduced_by}"))
+                st.caption(md(t("concepts.introduced_by", paper=g.introduced_by)))
     if result.occurrences:
-        st.markdown("**Where it occurs**")
+        st.markdown(t("concepts.where"))
         for o in result.occurrences:
             read_link(
-                f"{_title(lib, o.paper_id)}: {o.count}×, first in §{o.first_section}, "
-                f"p.{o.first_page}",
+                t(
+                    "concepts.occurrence",
+                    paper=_title(lib, o.paper_id),
+                    count=o.count,
+                    section=o.first_section,
+                    page=o.first_page,
+                ),
                 o.paper_id,
                 o.first_section,
                 o.first_page,
                 result.query_used or canonical,  # the English the papers use, not the typed term
             )
-    _chips("Related concepts", result.related, "related")
+    _chips(lib, t("concepts.related"), result.related, "related")
     _not_ingested(lib, result)
-    if result.hint:
-        st.info(md(result.hint))
 
 
 def _not_ingested(lib: Library, result: ConceptResult) -> None:
-    """Reading-list papers about the term that are not in the index: offer to ingest them."""
-    for ref in result.reading_list:
-        if ref.ingested:
-            continue
-        st.markdown(md(f"“{ref.title}” ({ref.paper_id}) is on your reading list, not ingested."))
-        if st.button(f"Ingest {ref.paper_id}", key=f"ingest_{ref.paper_id}"):
+    """Reading-list papers about the term that are not in the index: offer to ingest them.
+    When the papers never use the term, say which of those papers covers it."""
+    missing = [ref for ref in result.reading_list if not ref.ingested]
+    for ref in missing:
+        st.markdown(md(t("concepts.on_list", title=ref.title, paper=ref.paper_id)))
+        if st.button(t("ingest.one", paper=ref.paper_id), key=f"ingest_{ref.paper_id}"):
             lib.start_ingest([ref.paper_id])
+    if missing and not result.found:
+        introducer = result.glossary.introduced_by if result.glossary else None
+        ref = next((r for r in missing if r.paper_id == introducer), missing[0])
+        introduced = ref.paper_id == introducer
+        key = "concepts.introduced_hint" if introduced else "concepts.key_concept_hint"
+        listed = lib.entry(ref.paper_id)
+        paper = f"{(listed.short_name if listed else None) or ref.title} ({ref.paper_id})"
+        st.info(md(t(key, concept=result.canonical or result.term, paper=paper)))
     ingest_status(lib)
 
 

@@ -6,24 +6,25 @@ from itertools import groupby
 
 import streamlit as st
 
+from app_pages.i18n import language, t
 from app_pages.session import READ_PAGE, library
-from app_pages.widgets import INGEST_HELP, ingest_status, md, shown_errors
+from app_pages.widgets import ingest_status, md, shown_errors
 from reader import PaperStatus
 
 REQUEST = "library_ingest_request"  # paper ids to ingest on the next run; () = all
 
-STATE_BADGE = {
-    "not fetched": ":gray-badge[not fetched]",
-    "fetched": ":blue-badge[PDF at hand, not ingested]",
-    "ingested": ":orange-badge[ingested, unread]",
-    "reading": ":violet-badge[reading]",
-    "read": ":green-badge[read]",
+BADGE_COLOUR = {
+    "not fetched": "gray",
+    "fetched": "blue",
+    "ingested": "orange",
+    "reading": "violet",
+    "read": "green",
 }
 
 
 def main() -> None:
     lib = library()
-    st.title("Reading list")
+    st.title(t("library.title"))
     with shown_errors():
         requested = st.session_state.pop(REQUEST, None)
         if requested is not None:  # set by an Ingest button on the previous run
@@ -31,18 +32,13 @@ def main() -> None:
         ingest_status(lib)
         statuses = lib.reading_status()
         if not lib.has_index():
-            st.info("No index yet: nothing has been ingested. " + INGEST_HELP)
+            st.info(t("library.no_index") + t("index.help"))
         if not statuses:
-            st.warning(
-                md(
-                    f"The reading list {lib.settings.papers_file} is empty or missing; "
-                    "add papers to it (see papers.yaml)."
-                )
-            )
+            st.warning(md(t("library.empty", path=lib.settings.papers_file)))
             return
         _summary(statuses)
         st.button(
-            "Ingest all",
+            t("library.ingest_all"),
             type="primary",
             icon=":material/download:",
             key="ingest_all",
@@ -52,8 +48,8 @@ def main() -> None:
         for stage, group in groupby(statuses, key=lambda s: s.entry.stage):
             items = list(group)
             weeks = items[0].entry.weeks
-            title = f"Stage {stage}" if stage is not None else "Other papers"
-            st.subheader(title + (f" · weeks {weeks}" if weeks else ""), anchor=False)
+            title = t("library.stage", stage=stage) if stage is not None else t("library.other")
+            st.subheader(title + (t("library.weeks", weeks=weeks) if weeks else ""), anchor=False)
             for status in items:
                 _paper_row(status)
 
@@ -67,9 +63,9 @@ def _summary(statuses: list[PaperStatus]) -> None:
     total = sum(s.sections_total for s in statuses)
     read = sum(s.sections_read for s in statuses)
     a, b, c = st.columns(3)
-    a.metric("Papers ingested", f"{ingested} / {len(statuses)}")
-    b.metric("Sections read", f"{read} / {total}")
-    c.metric("Notes", sum(s.notes for s in statuses))
+    a.metric(t("library.papers_ingested"), f"{ingested} / {len(statuses)}")
+    b.metric(t("library.sections_read"), f"{read} / {total}")
+    c.metric(t("library.notes"), sum(s.notes for s in statuses))
 
 
 def _paper_row(status: PaperStatus) -> None:
@@ -79,29 +75,40 @@ def _paper_row(status: PaperStatus) -> None:
         left, right = st.columns([3, 1])
         with left:
             name = f"**{md(entry.short_name)}** · " if entry.short_name else ""
-            st.markdown(f"{name}{md(title)}  {STATE_BADGE.get(status.state, '')}")
+            st.markdown(f"{name}{md(title)}  {_badge(status.state)}")
             url = record.arxiv_url if record and record.arxiv_url else _arxiv(entry.id)
             st.caption(f"[arXiv {md(entry.id)}]({url})")
-            if entry.focus:
-                st.markdown("Look for: " + md("; ".join(entry.focus)))
+            focus = entry.focus_zh if language() == "zh" and entry.focus_zh else entry.focus
+            if focus:
+                st.markdown(t("library.look_for") + md("; ".join(focus)))
         with right:
             if record is not None:
                 done = status.sections_read / max(status.sections_total, 1)
-                st.progress(done, text=f"{status.sections_read}/{status.sections_total} sections")
+                read = t(
+                    "library.sections_progress",
+                    read=status.sections_read,
+                    total=status.sections_total,
+                )
+                st.progress(done, text=read)
                 st.page_link(
                     READ_PAGE,
-                    label="Read",
+                    label=t("library.read"),
                     icon=":material/menu_book:",
                     query_params={"paper": entry.id},
                 )
             else:
                 st.button(
-                    "Ingest",
+                    t("library.ingest"),
                     key=f"ingest_{entry.id}",
                     icon=":material/download:",
                     on_click=_request,
                     args=((entry.id,),),
                 )
+
+
+def _badge(state: str) -> str:
+    colour = BADGE_COLOUR.get(state)
+    return f":{colour}-badge[{t('state.' + state)}]" if colour else ""
 
 
 def _arxiv(paper_id: str) -> str:

@@ -6,8 +6,17 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from app_pages.i18n import language, t
 from app_pages.session import library
-from app_pages.widgets import md, no_index_notice, quotes, section_blocks, shown_errors
+from app_pages.widgets import (
+    md,
+    no_index_notice,
+    quotes,
+    role_name,
+    section_blocks,
+    shown_errors,
+    with_chinese_name,
+)
 from reader import Library, PaperRecord, ReaderError, ReadingList, Section
 
 # Session keys. Widgets have their own ("w_…") keys, which Streamlit drops when another page is
@@ -72,7 +81,7 @@ def _pick_paper(papers: Sequence[PaperRecord]) -> PaperRecord:
         st.session_state[PAPER] = papers[0].id
     st.session_state.setdefault("w_paper", st.session_state[PAPER])
     chosen = st.sidebar.selectbox(
-        "Paper",
+        t("read.paper"),
         list(by_id),
         key="w_paper",
         format_func=lambda pid: f"{by_id[pid].short_name} — {by_id[pid].title}",
@@ -113,7 +122,7 @@ def _pick_section(lib: Library, paper: PaperRecord, sections: Sequence[Section])
     # new widget; the index from our own state keeps the choice across that.
     keys = list(by_key)
     key = st.sidebar.radio(
-        "Sections (★ read first, ✓ read)",
+        t("read.sections"),
         keys,
         index=keys.index(st.session_state[SECTION]),
         format_func=label,
@@ -163,7 +172,11 @@ def _pick_page(paper: PaperRecord, section: Section) -> int:
     st.session_state.setdefault("w_page", page)
     chosen = int(
         st.number_input(
-            f"PDF page (of {paper.page_count})", 1, max(paper.page_count, 1), step=1, key="w_page"
+            t("read.pdf_page", count=paper.page_count),
+            1,
+            max(paper.page_count, 1),
+            step=1,
+            key="w_page",
         )
     )
     if chosen != page:
@@ -177,7 +190,7 @@ def _section_text(section: Section, sections: Sequence[Section], cited: str | No
         f"–{section.page_end}" if section.page_end != section.page_start else ""
     )
     st.header(md(section.label), anchor=False)
-    st.caption(md(f"{section.role.value.replace('_', ' ')} · {pages}"))
+    st.caption(md(f"{role_name(section.role.value)} · {pages}"))
     children = [s for s in sections if section.number and s.number.startswith(section.number + ".")]
     shown_cited = False
     with st.container(height=640, border=False):
@@ -193,7 +206,7 @@ def _section_text(section: Section, sections: Sequence[Section], cited: str | No
             else:
                 st.markdown(md(text))
         if not section.text.strip():
-            st.caption("This section has no text of its own; pick a subsection.")
+            st.caption(t("read.no_text"))
     place = (st.session_state.get(PAPER), section.key, cited)
     if shown_cited and st.session_state.get(SCROLLED) != place:
         # Once per citation followed: later reruns (marking read, a note) keep the reader's place.
@@ -230,20 +243,20 @@ def _progress_and_notes(lib: Library, paper: PaperRecord, section: Section) -> N
 
     def save_note() -> None:
         lib.save_note(paper.id, section.key, str(st.session_state[note_key]))
-        st.toast("Note saved")
+        st.toast(t("read.note_saved"))
 
-    st.toggle("I have read this section", key=read_key, on_change=toggle_read)
+    st.toggle(t("read.mark_read"), key=read_key, on_change=toggle_read)
     # Saved when the box loses focus; the button is there for those who look for one.
     st.text_area(
-        "My notes on this section",
+        t("read.notes"),
         key=note_key,
         height=110,
-        placeholder="Saved in the index, kept across re-ingests",
+        placeholder=t("read.notes_placeholder"),
         on_change=save_note,
     )
-    st.button("Save note", icon=":material/save:", on_click=save_note, key="save_note")
+    st.button(t("read.save_note"), icon=":material/save:", on_click=save_note, key="save_note")
     if saved and saved.note:
-        st.caption(md(f"Last saved {saved.updated_at}"))
+        st.caption(md(t("read.last_saved", when=saved.updated_at)))
 
 
 def _neighbours(sections: Sequence[Section], section: Section) -> None:
@@ -270,33 +283,41 @@ def _plan_focus(lib: Library, paper_id: str) -> None:
     entry = lib.entry(paper_id)
     if entry is None or not (entry.focus or entry.key_concepts):
         return
+    chinese = language() == "zh"
+    focus = entry.focus_zh if chinese and entry.focus_zh else entry.focus
     with st.container(border=True):
-        where = f"Stage {entry.stage}, weeks {entry.weeks}" if entry.stage else "Study plan"
-        st.markdown(f"**Look for** · {md(where)}")
-        for item in entry.focus:
+        where = (
+            t("read.stage_weeks", stage=entry.stage, weeks=entry.weeks)
+            if entry.stage
+            else t("read.study_plan")
+        )
+        st.markdown(t("read.look_for", where=md(where)))
+        for item in focus:
             st.markdown(f"- {md(item)}")
         if entry.key_concepts:
-            st.caption("Key concepts: " + md(", ".join(entry.key_concepts)))
+            names = [with_chinese_name(lib, c) for c in entry.key_concepts]
+            joined = "、".join(names) if chinese else ", ".join(names)
+            st.caption(md(t("read.key_concepts", concepts=joined)))
 
 
 def _page_view(paper: PaperRecord, section: Section, page: int) -> None:
     cited = st.session_state.get(HIGHLIGHT)
     highlight = cited or _own_text_on_page(section, page)
     # A cited passage is shown in close-up first; the whole page is one switch away.
-    focus = bool(cited) and not st.toggle("Whole page", key="w_whole_page")
+    focus = bool(cited) and not st.toggle(t("read.whole_page"), key="w_whole_page")
     try:
         png, marked = _page_png(paper.id, paper.sha256, page, highlight, focus)
     except ReaderError as exc:
         st.info(str(exc))
         return
-    what = "the cited passage" if cited else "this section's text"
-    caption = f"Page {page} of {paper.page_count}"
-    caption += f" · highlighted: {what}" if marked else ""
+    caption = t("read.page_caption", page=page, count=paper.page_count)
+    if marked:
+        caption += t("read.highlighted_cited") if cited else t("read.highlighted_section")
     if cited and not marked:
-        caption += " · the cited passage is not on this page"
+        caption += t("read.cited_elsewhere")
     st.image(png, caption=caption, width="stretch")
     if paper.arxiv_url:
-        st.link_button("Open on arXiv", paper.arxiv_url, icon=":material/open_in_new:")
+        st.link_button(t("read.on_arxiv"), paper.arxiv_url, icon=":material/open_in_new:")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -8,16 +8,13 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from app_pages.i18n import STRINGS, language, t
 from app_pages.session import READ_PAGE
 from reader import IndexMissingError, IngestJobState, Library, ReaderError, Section
 
 # Everything Markdown, Streamlit's extensions (:emoji:, :color[...], $math$) or HTML could act on.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=^%])")
 INGEST_POLL_SECONDS = 1.0
-INGEST_HELP = (
-    "Build it once from a terminal in the project folder with `make run` (or "
-    "`reader ingest --pdf-dir ../shared/papers`), or press **Ingest all** below."
-)
 
 
 def md(text: str) -> str:
@@ -35,11 +32,11 @@ def shown_errors() -> Iterator[None]:
     except IndexMissingError:
         no_index_notice()
     except ReaderError as exc:
-        st.error(str(exc))
+        st.error(md(t("error.detail", error=str(exc))))
 
 
 def no_index_notice() -> None:
-    st.info("No index yet: your papers have not been ingested. " + INGEST_HELP)
+    st.info(t("index.missing") + t("index.help"))
 
 
 def ingest_status(lib: Library) -> None:
@@ -62,30 +59,38 @@ def _running_ingest(lib: Library) -> None:
         st.rerun(scope="app")  # redraw the whole page with the new index
         return
     # Not a `with` block: leaving one would mark the status complete while the ingest runs.
-    box = st.status(
-        f"Ingesting {md(state.what)}… (embedding runs on the CPU)", state="running", expanded=True
-    )
+    box = st.status(md(t("ingest.running", what=_what(state))), state="running", expanded=True)
     if state.stage and state.total:
-        done = f"{state.stage}: {state.done}/{state.total}"
-        last = f", last {state.paper_id}" if state.paper_id else ""
+        key = f"ingest.stage.{state.stage}"
+        stage = t(key) if key in STRINGS else state.stage
+        done = t("ingest.progress", stage=stage, done=state.done, total=state.total)
+        last = t("ingest.last", paper=state.paper_id) if state.paper_id else ""
         box.progress(min(1.0, state.done / state.total), text=md(done + last))
     else:
-        box.write("Starting…")
-    box.caption("You can go on reading and asking meanwhile.")
+        box.write(t("ingest.starting"))
+    box.caption(t("ingest.meanwhile"))
+
+
+def _what(state: IngestJobState) -> str:
+    return ", ".join(state.paper_ids) if state.paper_ids else t("ingest.reading_list")
 
 
 def _ingest_outcome(state: IngestJobState) -> None:
     if state.error is not None:
-        st.error(md(f"Ingest of {state.what} failed: {state.error}"))
+        st.error(md(t("ingest.failed", what=_what(state), error=state.error)))
         return
     if state.report is None:
         return
     failed = len(state.report.failed)
-    label = f"Ingest done, {failed} failed" if failed else "Ingest done"
+    label = t("ingest.done_failed", failed=failed) if failed else t("ingest.done")
     with st.status(label, state="error" if failed else "complete", expanded=bool(failed)):
         for outcome in state.report.outcomes:
-            detail = outcome.message or f"{outcome.pages} pages, {outcome.chunks} passages"
-            line = md(f"{outcome.paper_id}: {outcome.status} ({detail})")
+            key = f"ingest.outcome.{outcome.status}"
+            status = t(key) if key in STRINGS else outcome.status
+            detail = outcome.message or t(
+                "ingest.detail", pages=outcome.pages, chunks=outcome.chunks
+            )
+            line = md(f"{outcome.paper_id}: {status} ({detail})")
             (st.error if outcome.status == "failed" else st.write)(line)
 
 
@@ -147,7 +152,20 @@ def quotes(paragraph: str, quote: str | None, run: int = 6) -> bool:
 
 def searched_in_english(english: str, unmatched: Sequence[str]) -> None:
     """A query typed in Chinese: the English it ran as, and the words left out."""
-    st.caption(md(f"Searched in English · 按英文检索: {english}"))
+    st.caption(md(t("searched.english", english=english)))
     if unmatched:
-        words = "、".join(unmatched)
-        st.caption(md(f"No English match for · 没有找到英文对应: {words} (left out · 已略过)"))
+        st.caption(md(t("searched.unmatched", words="、".join(unmatched))))
+
+
+def role_name(role: str) -> str:
+    """A section role ('related_work') in the reader's language."""
+    key = f"role.{role}"
+    return t(key) if key in STRINGS else role.replace("_", " ")
+
+
+def with_chinese_name(lib: Library, term: str) -> str:
+    """In 中文: 'LayerNorm' as 'LayerNorm（层归一化）' when the glossary knows its Chinese name."""
+    if language() != "zh":
+        return term
+    entry = lib.glossary_entry(term)
+    return f"{term}（{entry.zh_names[0]}）" if entry is not None and entry.zh_names else term

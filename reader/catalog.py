@@ -31,8 +31,9 @@ _FIELDS = (
     "read_first",
     "focus",
     "key_concepts",
+    "focus_zh",
 )
-_LIST_FIELDS = ("read_first", "focus", "key_concepts")
+_LIST_FIELDS = ("read_first", "focus", "key_concepts", "focus_zh")
 
 
 def split_arxiv_id(raw: str) -> tuple[str, int | None]:
@@ -175,6 +176,7 @@ def _parse_entry(raw: Any, label: str) -> PaperEntry:
         read_first=read_first,
         focus=lists["focus"],
         key_concepts=lists["key_concepts"],
+        focus_zh=lists["focus_zh"],
     )
 
 

@@ -14,9 +14,11 @@ from reader.errors import CatalogError, PaperNotFoundError, QueryError
 from reader.ingest.pipeline import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
 from reader.models import (
     Answer,
+    AppPreferences,
     ConceptResult,
     ExtractedPaper,
     FetchedPaper,
+    GlossaryEntry,
     Hit,
     IngestReport,
     PageImage,
@@ -173,7 +175,8 @@ class Library:
             if self._job is not None and self._job.state().running:
                 return self._job
             what = ", ".join(only) if only else "the reading list"
-            self._job = IngestJob(lambda p: self.ingest(only=only, progress=p), what).start()
+            run = IngestJob(lambda p: self.ingest(only=only, progress=p), what, tuple(only))
+            self._job = run.start()
             return self._job
 
     def ingest_job(self) -> IngestJob | None:
@@ -384,6 +387,23 @@ class Library:
     def save_note(self, paper_id: str, section_number: str, note: str) -> None:
         self.paper(paper_id)
         self.store.set_note(paper_id, section_number, note)
+
+    def glossary_entry(self, term: str) -> GlossaryEntry | None:
+        """The glossary's entry for a term (English or Chinese name), without searching papers."""
+        return self._glossary.lookup(term)
+
+    def ui_language(self) -> str:
+        """The app's language: the learner's last pick, else the `ui_language` setting."""
+        from reader.store.preferences import load_preferences
+
+        default = AppPreferences(ui_language=self.settings.ui_language)
+        return load_preferences(self.settings.preferences_file, default).ui_language
+
+    def set_ui_language(self, language: str) -> None:
+        """Remember the app's language for the next start ('en' or 'zh')."""
+        from reader.store.preferences import save_preferences
+
+        save_preferences(self.settings.preferences_file, AppPreferences(ui_language=language))
 
     def entry(self, paper_id: str) -> PaperEntry | None:
         reading_list = self._reading_list_or_none()

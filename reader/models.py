@@ -38,6 +38,7 @@ class PaperEntry:
     read_first: tuple[str, ...] = ()  # section roles or titles, e.g. ("introduction", "method")
     focus: tuple[str, ...] = ()  # what to look for
     key_concepts: tuple[str, ...] = ()
+    focus_zh: tuple[str, ...] = ()  # the same focus in the study plan's Chinese words
 
 
 @dataclass(frozen=True)
@@ -427,11 +428,19 @@ class PageImage:
 
 
 @dataclass(frozen=True)
+class AppPreferences:
+    """What the learner chose in the app and expects back after a restart."""
+
+    ui_language: str  # "en" or "zh"
+
+
+@dataclass(frozen=True)
 class IngestJobState:
     """What a running or finished background ingest has done so far."""
 
     what: str  # "the reading list" or the paper ids asked for
     running: bool
+    paper_ids: tuple[str, ...] = ()  # the papers asked for; () = the whole reading list
     stage: str | None = None  # fetch, extract or embed
     done: int = 0  # papers through the current stage
     total: int = 0

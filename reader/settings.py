@@ -13,6 +13,7 @@ from reader.errors import SettingsError
 
 ENV_PREFIX = "READER_"
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+UI_LANGUAGES = ("en", "zh")  # the app's languages; paper text and answers stay English
 
 
 def _knob(default: Any, help: str) -> Any:
@@ -98,6 +99,11 @@ class Settings:
     # App
     app_host: str = _knob("127.0.0.1", "Address the Streamlit app binds to.")
     app_port: int = _knob(8501, "Port of the Streamlit app.")
+    ui_language: str = _knob(
+        "en",
+        "The app's language until the learner picks one in the sidebar: 'en' or 'zh' (中文). "
+        "The pick is kept in <index_dir>/preferences.json.",
+    )
 
     def __post_init__(self) -> None:
         # Paths are coerced once, here: the Python API may pass str or any os.PathLike.
@@ -110,6 +116,15 @@ class Settings:
                     f"setting {f.name} must be a path, not {type(value).__name__} ({value!r})"
                 )
             object.__setattr__(self, f.name, Path(value).expanduser())
+        if self.ui_language not in UI_LANGUAGES:
+            raise SettingsError(
+                f"ui_language {self.ui_language!r} is not one of {', '.join(UI_LANGUAGES)}; "
+                f"set {ENV_PREFIX}UI_LANGUAGE to en or zh"
+            )
+
+    @property
+    def preferences_file(self) -> Path:
+        return self.index_dir / "preferences.json"
 
     @property
     def pdf_cache_dir(self) -> Path:

@@ -25,6 +25,9 @@ papers:
     focus:
       - scaled dot-product attention and why it divides by sqrt(d_k)
       - positional encoding (sinusoidal)
+    focus_zh:
+      - 缩放点积注意力，为什么要除以 sqrt(d_k)
+      - 位置编码（正弦）
     key_concepts: [multi-head attention, positional encoding]
   - id: "1606.08415"
     version: 4

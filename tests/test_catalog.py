@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ def test_the_study_plan_reading_list_loads() -> None:
     for paper in reading.papers:
         assert paper.title and paper.version and paper.stage and paper.weeks
         assert len(paper.focus) >= 3 and len(paper.key_concepts) >= 5
+        # The same focus in the plan's Chinese, one note per English one.
+        assert len(paper.focus_zh) == len(paper.focus)
+        assert all(re.search(r"[\u4e00-\u9fff]", note) for note in paper.focus_zh)
         assert paper.read_first == ("introduction", "method")
     assert reading.get("2204.14198") is not None
     assert reading.get("2204.14198").version == 2  # type: ignore[union-attr]
@@ -106,6 +110,8 @@ BAD = [
     ("", ["'papers:'"]),
     ("- id: x\n", ["'papers:'"]),
     ('papers:\n  - id: "2103.00020"\nextra: 1\n', ["unknown top-level field 'extra'"]),
+    ('papers:\n  - id: "2103.00020"\n    focus_zh: 重点看对比学习\n', ["focus_zh", "list"]),
+    ('papers:\n  - id: "2103.00020"\n    focus_zn: [对比学习]\n', ["'focus_zn'", "'focus_zh'"]),
 ]
 
 

@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 class _Recorder:
     """An `IngestProgress` that keeps the latest state for other threads to read."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, paper_ids: tuple[str, ...]) -> None:
         self._lock = threading.Lock()
-        self._state = IngestJobState(what=what, running=True)
+        self._state = IngestJobState(what=what, running=True, paper_ids=paper_ids)
 
     def snapshot(self) -> IngestJobState:
         with self._lock:
@@ -45,9 +45,14 @@ class _Recorder:
 class IngestJob:
     """One ingest on a daemon thread; its progress and outcome readable from any thread."""
 
-    def __init__(self, run: Callable[[IngestProgress], IngestReport], what: str) -> None:
+    def __init__(
+        self,
+        run: Callable[[IngestProgress], IngestReport],
+        what: str,
+        paper_ids: tuple[str, ...] = (),
+    ) -> None:
         self._run = run
-        self._recorder = _Recorder(what)
+        self._recorder = _Recorder(what, paper_ids)
         self._thread = threading.Thread(target=self._work, name="reader-ingest", daemon=True)
 
     def start(self) -> IngestJob:

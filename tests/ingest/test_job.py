@@ -43,7 +43,8 @@ def test_a_reader_error_is_kept_as_its_one_line_message() -> None:
     def run(progress: IngestProgress) -> IngestReport:
         raise FetchError("arXiv is unreachable; retry later or use --pdf-dir")
 
-    state = IngestJob(run, "1706.03762").start().wait(5)
+    state = IngestJob(run, "1706.03762", ("1706.03762",)).start().wait(5)
+    assert state.paper_ids == ("1706.03762",)  # the app names them in the reader's language
     assert not state.running and state.report is None
     assert state.error == "arXiv is unreachable; retry later or use --pdf-dir"
 

@@ -1,7 +1,9 @@
 """The app in a real browser: `streamlit run app.py` on loopback, driven by headless Chromium.
 
 Needs Debian's chromium at /usr/bin/chromium (Playwright cannot download a browser here).
-UPDATE_SCREENSHOTS=1 also copies read.png and ask.png to docs/screenshots/ for the README.
+Each page is tried in English and in 中文 (the sidebar switch); the Chinese run needs a CJK font
+(`.ci/run` installs Debian's fonts-noto-cjk), or its labels would paint as empty boxes.
+UPDATE_SCREENSHOTS=1 also copies the README's screenshots to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_library import app_environment, build_library, copy_library
+from app_library import app_environment, copy_library
 from repo_paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-README_SHOTS = {"read.png", "ask.png"}
+README_SHOTS = {"read.png", "ask.png", "concepts-zh.png"}
+LANGUAGES = ["en", "zh"]
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,9 +60,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a loopback port against a small real index."""
-    built = build_library(tmp_path_factory.mktemp("app-library"))
     library = copy_library(built, tmp_path_factory.mktemp("browser-library"))
     port = free_port()
     log = (library / "streamlit.log").open("w")
@@ -118,6 +121,24 @@ def idle(tab: Any) -> None:
     tab.wait_for_timeout(300)
 
 
+def has_cjk_font() -> bool:
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def open_in(tab: Any, url: str, language: str) -> None:
+    """Open a page and pick the language in the sidebar (the pick is remembered server-side,
+    so every test sets its own)."""
+    if language == "zh" and not has_cjk_font():
+        pytest.fail("no CJK font: apt-get install fonts-noto-cjk (.ci/run does)")
+    tab.goto(url)
+    idle(tab)
+    choice = tab.get_by_role("radio", name=LANGUAGE_NAMES[language], exact=True)
+    if not choice.is_checked():
+        choice.click(force=True)  # the input itself is hidden behind Streamlit's styled label
+        idle(tab)
+
+
 def save(tab: Any, tmp_path: Path, name: str) -> Path:
     shot = tmp_path / name
     tab.screenshot(path=str(shot))
@@ -127,23 +148,40 @@ def save(tab: Any, tmp_path: Path, name: str) -> Path:
     return shot
 
 
+LIBRARY_WORDS = {
+    "en": ("Papers ingested", "Stage 1 · weeks 1-2", "not fetched"),
+    "zh": ("已导入论文", "第 1 阶段 · 第 1-2 周", "未下载"),
+}
+
+
 def test_the_library_paints_quickly_on_loopback(app_url: str, page: Any) -> None:
     expect = sync_api.expect
     started = time.perf_counter()
     page.goto(app_url)
-    expect(page.get_by_text("Papers ingested")).to_be_visible()
+    expect(page.get_by_text("Reading list").or_(page.get_by_text("阅读清单"))).to_be_visible()
     first_paint = time.perf_counter() - started
     assert first_paint < 15, f"first paint took {first_paint:.1f}s"
-    expect(page.get_by_text("Stage 1 · weeks 1-2")).to_be_visible()
-    expect(page.get_by_text("not fetched")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_library_shows_the_plan_in_the_chosen_language(
+    app_url: str, page: Any, language: str, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    open_in(page, app_url, language)
+    for words in LIBRARY_WORDS[language]:
+        expect(page.get_by_text(words).first).to_be_visible()
+    if language == "zh":
+        expect(page.get_by_text("缩放点积注意力，为什么要除以 sqrt(d_k)")).to_be_visible()
+    idle(page)
+    save(page, tmp_path, f"library-{language}.png")
 
 
 def test_looking_up_gelu_shows_its_definition_and_related_chips(
     app_url: str, page: Any, tmp_path: Path
 ) -> None:
     expect = sync_api.expect
-    page.goto(f"{app_url}/concepts")
-    idle(page)  # typed before the page is live, the term would be lost
+    open_in(page, f"{app_url}/concepts", "en")  # typed before the page is live, a term is lost
     box = page.get_by_label("Look up a term")
     box.fill("GELU")
     box.press("Enter")
@@ -160,12 +198,28 @@ def test_looking_up_gelu_shows_its_definition_and_related_chips(
     expect(page.get_by_label("Look up a term")).to_have_value("ReLU")  # it waits for the redraw
 
 
+def test_in_chinese_a_concept_typed_in_chinese_shows_both_names_and_the_paper(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    open_in(page, f"{app_url}/concepts", "zh")
+    box = page.get_by_label("查一个术语")
+    box.fill("位置编码")
+    box.press("Enter")
+    expect(page.get_by_role("heading", name="位置编码 → positional encoding")).to_be_visible()
+    expect(page.get_by_text("按英文检索：positional encoding")).to_be_visible()
+    expect(page.get_by_text("论文中的定义")).to_be_visible()
+    expect(page.get_by_text("为本项目编写，不是论文原文")).to_be_visible()
+    expect(page.get_by_text("positional encodings").first).to_be_visible()  # the paper, English
+    idle(page)
+    save(page, tmp_path, "concepts-zh.png")
+
+
 def test_asking_a_question_cites_a_passage_that_opens_in_read(
     app_url: str, page: Any, tmp_path: Path
 ) -> None:
     expect = sync_api.expect
-    page.goto(f"{app_url}/ask")
-    idle(page)
+    open_in(page, f"{app_url}/ask", "en")
     question = "Why is the dot product scaled by one over the square root of d_k in attention?"
     page.get_by_label("Your question").fill(question)
     started = time.perf_counter()
@@ -195,6 +249,7 @@ def test_a_citation_deep_in_a_long_section_is_scrolled_into_view(
     query = urllib.parse.urlencode(
         {"paper": "1706.03762", "section": "3.2", "page": "5", "hl": quote}
     )
+    open_in(page, app_url, "en")
     page.goto(f"{app_url}/read?{query}")
     cited = page.locator(".st-key-cited_passage")
     expect = sync_api.expect

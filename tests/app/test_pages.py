@@ -2,95 +2,33 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from app_driver import (
+    ASK,
+    CONCEPTS,
+    READ,
+    after_ingest,
+    ask,
+    links,
+    sections_tree,
+    start,
+    texts,
+    use,
+)
 from app_library import (
     INGESTED,
     NOT_INGESTED,
     READING_LIST,
-    app_environment,
-    build_library,
-    copy_library,
     settings_for,
 )
 from repo_paths import ROOT
-from streamlit.testing.v1 import AppTest
 
 from reader import Library, Section, SectionRole
 
-APP = str(ROOT / "app.py")
-READ, ASK, CONCEPTS = "app_pages/read.py", "app_pages/ask.py", "app_pages/concepts.py"
-TIMEOUT = 120  # the first question may wait for the model to load
-
 pytestmark = pytest.mark.slow  # the shared index is built by ingesting three real papers
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_library(tmp_path_factory.mktemp("app-library"))
-
-
-@pytest.fixture(scope="session")
-def shared(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One copy for the tests that only read (asking, looking up, navigating)."""
-    return copy_library(built, tmp_path_factory.mktemp("app-shared"))
-
-
-@pytest.fixture
-def private(built: Path, tmp_path: Path) -> Path:
-    """A copy of its own for a test that marks sections read or saves notes."""
-    return copy_library(built, tmp_path / "library")
-
-
-def use(monkeypatch: pytest.MonkeyPatch, library_dir: Path) -> None:
-    for name, value in app_environment(library_dir / "index", library_dir / "papers.yaml").items():
-        monkeypatch.setenv(name, value)
-    for name in [n for n in __import__("os").environ if n.startswith("READER_")]:
-        if name not in app_environment(library_dir / "index", library_dir / "papers.yaml"):
-            monkeypatch.delenv(name)
-
-
-def start(target: str | None = None, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    if target is not None:
-        for name, value in (params or {}).items():
-            at.query_params[name] = value
-        at.switch_page(target).run()
-        assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
-    """Everything written on the page, as one string (markdown escapes removed)."""
-    parts = [
-        e.value
-        for kind in ("markdown", "caption", "info", "warning", "error")
-        for e in getattr(at, kind)
-    ]
-    parts += (
-        [e.value for e in at.header] + [e.value for e in at.subheader] + [e.value for e in at.title]
-    )
-    return "\n".join(str(p) for p in parts).replace("\\", "")
-
-
-def after_ingest(at: AppTest) -> AppTest:
-    """Redraw the page (as its once-a-second refresh does) until the ingest it started ends."""
-    deadline = time.monotonic() + TIMEOUT
-    while not any(e.proto.label.startswith("Ingest done") for e in at.status):
-        assert time.monotonic() < deadline, "the background ingest did not finish"
-        assert not at.exception, at.exception
-        time.sleep(0.5)
-        at.run()
-    return at
-
-
-def links(at: AppTest) -> list[tuple[str, str]]:
-    """(label, query string) of every link into another page."""
-    return [(e.proto.label.replace("\\", ""), e.proto.query_string) for e in at.get("page_link")]
 
 
 # ------------------------------------------------------------------ no index yet
@@ -191,7 +129,7 @@ def test_the_section_tree_and_next_button_move_through_the_paper(
 ) -> None:
     use(monkeypatch, shared)
     at = start(READ)
-    at.sidebar.radio[0].set_value("3.2").run()
+    sections_tree(at).set_value("3.2").run()
     assert at.header[0].value.replace("\\", "") == "3.2 Attention"
     assert "3.2.1 Scaled Dot-Product Attention" in [s.value.replace("\\", "") for s in at.subheader]
     next_button = next(b for b in at.button if b.label.endswith("→"))
@@ -232,10 +170,10 @@ def test_marking_read_and_notes_survive_a_restart_and_show_in_the_library(
     st.cache_resource.clear()  # a restart: a new Library, reading the index afresh
     again = start(READ)
     assert again.header[0].value.replace("\\", "") == "3 Model Architecture"  # next unread
-    again.sidebar.radio[0].set_value("1").run()
+    sections_tree(again).set_value("1").run()
     assert again.toggle[0].value is True
     assert again.text_area[0].value == note
-    assert "✓ 1 Introduction" in again.sidebar.radio[0].options
+    assert "✓ 1 Introduction" in sections_tree(again).options
 
     with Library(settings_for(private / "index", private / "papers.yaml")) as lib:
         saved = {p.section_number: p for p in lib.progress("1706.03762")}
@@ -254,18 +192,11 @@ def test_notes_survive_a_re_ingest(monkeypatch: pytest.MonkeyPatch, private: Pat
         lib.ingest(only=["1706.03762"], rebuild=True)
     st.cache_resource.clear()
     again = start(READ)
-    again.sidebar.radio[0].set_value("1").run()
+    sections_tree(again).set_value("1").run()
     assert again.text_area[0].value == "kept across ingests"
 
 
 # ------------------------------------------------------------------ ask
-
-
-def ask(at: AppTest, question: str) -> None:
-    """Type a question on the Ask page and press Ask."""
-    at.text_input(key="ask_question").input(question)
-    next(b for b in at.button if b.label == "Ask").click().run()
-    assert not at.exception
 
 
 def test_asking_shows_a_cited_answer_with_links_into_read(
@@ -379,7 +310,7 @@ def test_a_question_in_chinese_is_answered_from_the_english_paper(
     at = start(ASK)
     ask(at, "为什么点积注意力要除以根号d_k？")
     shown = texts(at)
-    assert "按英文检索: why scaled dot-product attention divide square root d_k" in shown
+    assert "Searched in English: why scaled dot-product attention divide square root d_k" in shown
     assert "extremely small gradients" in shown or "scale the dot products" in shown
     assert any(label.startswith("[Transformer") for label, _ in links(at))
 
