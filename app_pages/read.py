@@ -308,7 +308,7 @@ def _page_view(paper: PaperRecord, section: Section, page: int) -> None:
     try:
         png, marked = _page_png(paper.id, paper.sha256, page, highlight, focus)
     except ReaderError as exc:
-        st.info(str(exc))
+        st.info(md(t("error.detail", error=str(exc))))
         return
     caption = t("read.page_caption", page=page, count=paper.page_count)
     if marked:
