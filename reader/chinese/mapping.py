@@ -4,6 +4,7 @@ English question word in front, English tokens stay as typed, and unknown words 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ _STOP = _set(
     "有 去 来 所以 因此 等 的话 如果 那么 这样 这么 论文 文中 本文 文章 一种 "
     "到底 究竟 具体 么样 意思 指 指的是 是指 叫 叫做 称为 所谓 做 进行 一共 "
     "总共 很 非常 比较 分别 各自 主要 通常 一般 只 仅 仅仅 样 出来 "
-    "起来 更 最"
+    "起来 更 最 说 所说 一条 一些 一组 一项 一张 一篇 一句 一段"
 )
 _COPULA = _set("是 为 即")
 _NOT = _set("不 没 没有 未 无 非 不是 并非 无法 不能 不会 不用 不必")
@@ -75,6 +76,13 @@ _TRAILING = " ?!.,;:。，？！；：、\"'“”‘’"
 def question_words() -> list[str]:
     """The question words, for the segmenter's dictionary."""
     return list(_QUESTION_WORDS)
+
+
+def _adjective(sense: str) -> str | None:
+    """The adjective of a one-word noun sense: induction → inductive, generation → generative."""
+    if " " in sense or not sense.endswith("ion") or len(sense) < 6:
+        return None
+    return sense[: -len("ion")] + "ive"
 
 
 @dataclass
@@ -125,7 +133,7 @@ class QueryMapper:
                 if not part:
                     continue
                 tokens = [part] if part in _QUESTION_WORDS else self.segmenter.cut(part)
-                for token in tokens:
+                for token in self._rejoined(tokens):
                     self._token(token, state)
         parse = state.parse
         content = [i for i in parse.items if i.english and not i.cue]
@@ -141,6 +149,29 @@ class QueryMapper:
             readings=self._readings(content) if parse.form in (None, "what") and not only else (),
             chinese=True,
         )
+
+    def _rejoined(self, tokens: list[str]) -> list[str]:
+        """A word the segmenter split off its last character (统计 + 量) is put back together
+        when that character means nothing alone and the whole is a known word (统计量)."""
+        out: list[str] = []
+        for token in tokens:
+            if out and len(token) == 1 and has_chinese(token) and self._meaningless(token):
+                joined = out[-1] + token
+                if has_chinese(out[-1]) and self._known_word(joined):
+                    out[-1] = joined
+                    continue
+            out.append(token)
+        return out
+
+    def _meaningless(self, char: str) -> bool:
+        trial = _State()
+        self._token(char, trial)
+        return not trial.parse.items and not trial.words and trial.unmatched == [char]
+
+    def _known_word(self, word: str) -> bool:
+        if word in self.lexicon.concepts or word in self.lexicon.words:
+            return True
+        return self.general is not None and self.general.get(word) is not None
 
     def _token(self, token: str, state: _State) -> None:
         parse = state.parse
@@ -169,16 +200,23 @@ class QueryMapper:
 
     def _readings(self, content: list[_Item]) -> tuple[str, ...]:
         """A short name read with each sense of its words (核采样: "kernel sampling",
-        "nucleus sampling", ...), for the papers to choose from; the first is `english`."""
+        "nucleus sampling", ...), likeliest senses first, for the papers to choose from; the
+        first is `english`. A noun in front of another may be the adjective the papers print
+        (归纳偏置: "induction" → "inductive bias")."""
         if not 1 <= len(content) <= 3:
             return ()
-        readings = [""]
-        for item in content:
+        options: list[list[str]] = []
+        for position, item in enumerate(content):
             general = self.general.get(item.zh) if self.general and item.zh else None
-            senses = tuple(dict.fromkeys([*item.senses[:3], *(general or ())[:3]]))
-            readings = [f"{r} {s}".strip() for r in readings for s in senses or (item.english,)][
-                :_MAX_READINGS
-            ]
+            senses = list(dict.fromkeys([*item.senses[:4], *(general or ())[:4]]))
+            senses = senses or [item.english]
+            if position < len(content) - 1:
+                senses += [a for a in map(_adjective, senses) if a and a not in senses]
+            options.append(senses)
+        combos = sorted(
+            itertools.product(*(range(len(o)) for o in options)), key=lambda ranks: sum(ranks)
+        )[:_MAX_READINGS]  # a stable sort: equal ranks keep the first word's order
+        readings = [" ".join(options[i][r] for i, r in enumerate(ranks)) for ranks in combos]
         return tuple(readings) if len(readings) > 1 else ()
 
     def _pieces(self, token: str, state: _State) -> None:
@@ -291,7 +329,7 @@ def _cue(token: str, parse: _Parse) -> bool:
     return True
 
 
-_MAX_READINGS = 16
+_MAX_READINGS = 24
 
 
 def _english(parse: _Parse) -> str:

@@ -176,6 +176,8 @@ def test_a_short_name_is_read_with_each_sense_for_the_papers_to_choose() -> None
     assert m.english == "kernel sampling"
     assert m.readings[:2] == ("kernel sampling", "kernel sample")
     assert "nucleus sampling" in m.readings
+    # The likeliest senses come first: a later sense of one word before later senses of both.
+    assert m.readings.index("nucleus sampling") < m.readings.index("nucleus sample")
     # A question is not a name: it has no readings; a glossary concept needs none.
     assert mapper().map("为什么 要 遮盖 词").readings == ()
     assert mapper().map("多头注意力").readings == ()
@@ -184,3 +186,10 @@ def test_a_short_name_is_read_with_each_sense_for_the_papers_to_choose() -> None
 def test_rather_than_is_instead_of() -> None:
     assert english("为什么 使用 根号 而不 使用 均值") == "why use square root instead of use mean"
     assert english("为什么 使用 根号 而不是 均值") == "why use square root instead of mean"
+
+
+def test_a_noun_in_front_of_another_is_also_read_as_its_adjective() -> None:
+    words = {**WORDS, "归纳": ("sum up", "induction"), "偏好": ("preference", "bias")}
+    m = QueryMapper(Lexicon(concepts={}, words=words), SpaceSegmenter()).map("归纳 偏好")
+    assert "inductive bias" in m.readings and "induction bias" in m.readings
+    assert not any(r.endswith("inductive") for r in m.readings)  # the last word stays a noun
