@@ -360,11 +360,15 @@ class Library:
             english = best if uses[best] else english
         result = self._concepts.lookup(english)
         glossary = result.glossary or mapping.concept
+        # The English the Chinese name stands for, not the papers' short form of it, spelled as
+        # the papers print it ("noise-contrastive estimation").
+        printed = [
+            f for f in (result.expansion, result.canonical) if f and _loose(f) == _loose(english)
+        ]
         return replace(
             result,
             term=term,
-            # The English the Chinese name stands for, not the papers' short form of it.
-            canonical=english,
+            canonical=printed[0] if printed else english,
             glossary=glossary,
             query_used=english,
             unmatched=mapping.unmatched,
@@ -480,6 +484,10 @@ class Library:
                 if self._embedder is None:
                     self._embedder = embedder
         self._retriever  # noqa: B018 - the side effect (building it) is the point
+
+
+def _loose(term: str) -> str:
+    return " ".join(term.lower().replace("-", " ").split())
 
 
 def _first_with_role(sections: Sequence[Section], role: SectionRole) -> Section | None:

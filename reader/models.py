@@ -314,7 +314,7 @@ class MappedWord:
 
     chinese: str
     english: str
-    source: str = "lexicon"  # glossary (a concept's name) | lexicon | cc-cedict
+    source: str = "lexicon"  # glossary (a concept's name) | lexicon | cc-cedict | derived (X性)
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,45 @@ def question_words() -> list[str]:
     return list(_QUESTION_WORDS)
 
 
-def _adjective(sense: str) -> str | None:
-    """The adjective of a one-word noun sense: induction → inductive, generation → generative."""
-    if " " in sense or not sense.endswith("ion") or len(sense) < 6:
-        return None
-    return sense[: -len("ion")] + "ive"
+def _modifier_forms(sense: str) -> tuple[str, ...]:
+    """What a one-word sense may be in front of a noun: induction → inductive, contrast →
+    contrastive, move → moving."""
+    if " " in sense or not sense.isalpha() or len(sense) < 4:
+        return ()
+    forms = []
+    if sense.endswith("ion"):
+        forms.append(sense[: -len("ion")] + "ive")
+    elif sense.endswith(("ct", "st")):
+        forms.append(sense + "ive")
+    return (*forms, *_gerund(sense))
+
+
+def _gerund(sense: str) -> tuple[str, ...]:
+    """A verb's -ing form (move → moving, code → coding); nouns and adjectives have none."""
+    if sense.endswith(("ing", "on", "ive", "al", "ic", "y", "ment", "ness", "er", "or", "ce")):
+        return ()
+    return ((sense[:-1] if sense.endswith("e") else sense) + "ing",)
+
+
+def _quality_noun(sense: str) -> str | None:
+    """The noun of a one-word quality: invariant → invariance, stable → stability."""
+    if " " in sense or not sense.isalpha() or len(sense) < 4 or sense.endswith("stant"):
+        return None  # constant → constancy, not "constance": too irregular to guess
+    for adjective, noun in (("ble", "bility"), ("ant", "ance"), ("ent", "ence"), ("al", "ality")):
+        if sense.endswith(adjective):
+            return sense[: -len(adjective)] + noun
+    return sense + "ness" if sense.endswith(("ust", "ive", "ous", "ear", "ict")) else None
+
+
+def _noun_forms(sense: str) -> tuple[str, ...]:
+    """The noun a one-word verb sense names: discriminate → discrimination, normalize →
+    normalization, invariant → invariance."""
+    if " " in sense or not sense.isalpha() or len(sense) < 4:
+        return ()
+    for verb, noun in (("ate", "ation"), ("ize", "ization"), ("ant", "ance"), ("ent", "ence")):
+        if sense.endswith(verb):
+            return (sense[: -len(verb)] + noun,)
+    return _gerund(sense)
 
 
 @dataclass
@@ -192,6 +226,8 @@ class QueryMapper:
         if not has_chinese(token):
             return
         general = self.general.get(token) if self.general is not None and len(token) > 1 else None
+        if general is None and self._quality(token, state):
+            return
         if general is not None:
             state.words.append(MappedWord(token, general[0], source="cc-cedict"))
             parse.items.append(_Item(general[0], chinese=True, senses=general, zh=token))
@@ -209,15 +245,28 @@ class QueryMapper:
         for position, item in enumerate(content):
             general = self.general.get(item.zh) if self.general and item.zh else None
             senses = list(dict.fromkeys([*item.senses[:4], *(general or ())[:4]]))
-            senses = senses or [item.english]
-            if position < len(content) - 1:
-                senses += [a for a in map(_adjective, senses) if a and a not in senses]
-            options.append(senses)
+            derive = _modifier_forms if position < len(content) - 1 else _noun_forms
+            # Each derived form right after the sense it comes from: as likely as that sense.
+            forms = [form for sense in senses or [item.english] for form in (sense, *derive(sense))]
+            options.append(list(dict.fromkeys(forms)))
         combos = sorted(
             itertools.product(*(range(len(o)) for o in options)), key=lambda ranks: sum(ranks)
         )[:_MAX_READINGS]  # a stable sort: equal ranks keep the first word's order
         readings = [" ".join(options[i][r] for i, r in enumerate(ranks)) for ranks in combos]
         return tuple(readings) if len(readings) > 1 else ()
+
+    def _quality(self, token: str, state: _State) -> bool:
+        """X性 names the quality of a known X: 不变性 → invariance, 稳定性 → stability."""
+        if len(token) < 3 or not token.endswith("性"):
+            return False
+        stem = token[:-1]
+        known = self.lexicon.words.get(stem) or (self.general.get(stem) if self.general else None)
+        nouns = tuple(dict.fromkeys(n for sense in known or () if (n := _quality_noun(sense))))
+        if not nouns:
+            return False
+        state.words.append(MappedWord(token, nouns[0], source="derived"))
+        state.parse.items.append(_Item(nouns[0], chinese=True, senses=nouns, zh=token))
+        return True
 
     def _pieces(self, token: str, state: _State) -> None:
         """An unknown word read as known words in a row ("位置信息" = 位置 + 信息)."""
@@ -329,7 +378,7 @@ def _cue(token: str, parse: _Parse) -> bool:
     return True
 
 
-_MAX_READINGS = 24
+_MAX_READINGS = 128  # each is one FTS phrase count, ~0.15 ms
 
 
 def _english(parse: _Parse) -> str:

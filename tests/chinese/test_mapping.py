@@ -193,3 +193,34 @@ def test_a_noun_in_front_of_another_is_also_read_as_its_adjective() -> None:
     m = QueryMapper(Lexicon(concepts={}, words=words), SpaceSegmenter()).map("归纳 偏好")
     assert "inductive bias" in m.readings and "induction bias" in m.readings
     assert not any(r.endswith("inductive") for r in m.readings)  # the last word stays a noun
+
+
+def test_word_forms_the_papers_may_print_are_tried_next_to_each_sense() -> None:
+    words = {
+        **WORDS,
+        "指数": ("exponential",),
+        "移动": ("move",),
+        "平均": ("average",),
+        "实例": ("instance",),
+        "判别": ("discriminate",),
+        "编码": ("code",),
+    }
+    lexicon = Lexicon(concepts={}, words=words)
+
+    def readings(query: str) -> tuple[str, ...]:
+        return QueryMapper(lexicon, SpaceSegmenter()).map(query).readings
+
+    moving = readings("指数 移动 平均")
+    assert moving[0] == "exponential move average"  # the senses as written come first
+    assert moving.index("exponential moving average") < 3  # a derived form right after
+    assert "instance discrimination" in readings("实例 判别")
+    assert "instance coding" in readings("实例 编码")
+
+
+def test_a_quality_of_a_known_word_is_its_noun() -> None:
+    words = {**WORDS, "不变": ("constant", "invariant"), "稳定": ("stable",)}
+    lexicon = Lexicon(concepts={}, words=words)
+    m = QueryMapper(lexicon, SpaceSegmenter()).map("不变性")
+    assert m.english == "invariance" and m.unmatched == ()  # not "constance"
+    assert QueryMapper(lexicon, SpaceSegmenter()).map("稳定性").english == "stability"
+    assert QueryMapper(lexicon, SpaceSegmenter()).map("未知性").unmatched != ()
