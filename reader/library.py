@@ -331,15 +331,36 @@ class Library:
             )
         return mapping
 
+    def _in_the_papers_words(self, mapping: QueryMapping) -> QueryMapping:
+        """A concept in a question, named as the papers write it: 位置编码 asked of ViT is its
+        "position embeddings", not the Transformer's "positional encoding"."""
+        if not mapping.chinese or mapping.concept is not None:
+            return mapping
+        named = self._retriever.names(mapping.english).asked
+        if not named:  # no paper to ask: the glossary's name, which any paper may use
+            return mapping
+        english, words = mapping.english, list(mapping.words)
+        for i, word in enumerate(mapping.words):
+            entry = self._glossary.lookup(word.english) if word.source == "glossary" else None
+            if entry is None or word.english not in english:
+                continue
+            # Long names only: an acronym ("PE") would lose the words the embedding needs.
+            names = [n for n in self._glossary.names(entry) if len(n) > 4 and not n.isupper()]
+            best = self._concepts.most_used([word.english, *names], named)
+            if best is not None and best != word.english:
+                english = english.replace(word.english, best, 1)
+                words[i] = replace(word, english=best)
+        return replace(mapping, english=english, words=tuple(words))
+
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
     ) -> list[Hit]:
-        english = self.map_query(query).english
+        english = self._in_the_papers_words(self.map_query(query)).english
         paper_ids, role = self._resolve(filters or SearchFilters())
         return self._retriever.search(english, k or self.settings.search_k, paper_ids, role)
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        mapping = self.map_query(question)
+        mapping = self._in_the_papers_words(self.map_query(question))
         paper_ids, role = self._resolve(filters or SearchFilters())
         answer = self._answerer.ask(mapping.english, paper_ids, role)
         if not mapping.chinese:

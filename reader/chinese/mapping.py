@@ -369,6 +369,8 @@ def _cue(token: str, parse: _Parse) -> bool:
         form = "which"
     if form is None:
         return False
+    if form == "count" and parse.items and parse.items[-1].zh in _TAKES_VALUE:
+        parse.items.pop()  # 取多大 / 设为多少: "what value", not "set what value"
     # The first question word sets the form, but "why" wins over any, and any over "what"
     # ("用什么方法如何..." asks how).
     first = parse.form is None or (parse.form == "what" and form != "what")
@@ -378,6 +380,7 @@ def _cue(token: str, parse: _Parse) -> bool:
     return True
 
 
+_TAKES_VALUE = _set("取 取值 设 设为 设置为 设成 设置成 定为")
 _MAX_READINGS = 128  # each is one FTS phrase count, ~0.15 ms
 
 

@@ -172,6 +172,16 @@ class ConceptFinder:
         """How many passages use `phrase` (as `lookup` counts a term's uses)."""
         return len(self._scan_store([phrase]))
 
+    def most_used(self, names: Sequence[str], papers: frozenset[str]) -> str | None:
+        """The name the papers use most (only `papers`, when given); ties keep the first."""
+        best, best_uses = None, 0
+        for name in names:
+            matches = self._scan_store([name])
+            uses = sum(1 for m in matches if not papers or m.chunk.chunk.paper_id in papers)
+            if uses > best_uses:
+                best, best_uses = name, uses
+        return best
+
     def _scan(self, forms: Sequence[str]) -> list[_Match]:
         """Passages that use any of `forms`, with the number of uses in each."""
         key = tuple(forms)

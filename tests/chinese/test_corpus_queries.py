@@ -143,3 +143,14 @@ def test_a_name_read_through_its_words_forms_is_spelled_as_the_papers_print_it(
     result = corpus_library.concept("噪声对比估计")
     assert result.found and result.canonical == "noise-contrastive estimation"
     assert {"1807.03748", "1911.05722"} <= {o.paper_id for o in result.occurrences}
+
+
+def test_a_concept_asked_of_one_paper_is_named_as_that_paper_names_it(
+    corpus_library,  # type: ignore[no-untyped-def]
+) -> None:
+    # 位置编码 is the Transformer's "positional encoding"; ViT writes "position embeddings".
+    answer = corpus_library.ask("ViT在更高分辨率上微调时，预训练的位置编码怎么处理？")
+    assert answer.query_used is not None and "embedding" in answer.query_used
+    assert "encoding" not in answer.query_used
+    transformer = corpus_library.ask("Transformer的位置编码为什么用sin和cos？")
+    assert transformer.query_used is not None and "positional encoding" in transformer.query_used

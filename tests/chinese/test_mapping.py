@@ -102,7 +102,7 @@ def test_how_many_and_what_fraction() -> None:
         "what fraction of tokens does mask during BERT pre-training"
     )
     # 多大 before a judgement asks a value: "m取多大比较好".
-    assert english("m 取 多大 比较好") == "what value of m set works best"
+    assert english("m 取 多大 比较好") == "what value of m works best"
     # A value with no noun after the question word: "what value of ..."
     assert english("学习率 是 多少？") == "what value of learning rate"
     assert english("权重 设为 多少") == "what value of weight"
@@ -224,3 +224,10 @@ def test_a_quality_of_a_known_word_is_its_noun() -> None:
     assert m.english == "invariance" and m.unmatched == ()  # not "constance"
     assert QueryMapper(lexicon, SpaceSegmenter()).map("稳定性").english == "stability"
     assert QueryMapper(lexicon, SpaceSegmenter()).map("未知性").unmatched != ()
+
+
+def test_taking_a_value_before_the_count_word_is_the_question_itself() -> None:
+    # 取多大: "what value", not "set what value"; 取 elsewhere keeps its sense.
+    assert english("学习率 取 多大") == "what value of learning rate"
+    assert "set" not in english("学习率 取 多少")
+    assert "set" in english("学习率 怎么 取")
