@@ -414,7 +414,7 @@ class Library:
         self.store.set_note(paper_id, section_number, note)
 
     def glossary_entry(self, term: str) -> GlossaryEntry | None:
-        """The glossary's entry for a term (English or Chinese name), without searching papers."""
+        """The glossary's entry for an English name or alias, without searching the papers."""
         return self._glossary.lookup(term)
 
     def ui_language(self) -> str:
