@@ -332,25 +332,17 @@ class Library:
         return mapping
 
     def _in_the_papers_words(self, mapping: QueryMapping) -> QueryMapping:
-        """A concept in a question, named as the papers write it: 位置编码 asked of ViT is its
-        "position embeddings", not the Transformer's "positional encoding"."""
+        """A concept in a Chinese question, named as the paper it asks about names it."""
+        from reader.chinese.papers_choice import in_the_papers_words
+
         if not mapping.chinese or mapping.concept is not None:
             return mapping
         named = self._retriever.names(mapping.english).asked
         if not named:  # no paper to ask: the glossary's name, which any paper may use
             return mapping
-        english, words = mapping.english, list(mapping.words)
-        for i, word in enumerate(mapping.words):
-            entry = self._glossary.lookup(word.english) if word.source == "glossary" else None
-            if entry is None or word.english not in english:
-                continue
-            # Long names only: an acronym ("PE") would lose the words the embedding needs.
-            names = [n for n in self._glossary.names(entry) if len(n) > 4 and not n.isupper()]
-            best = self._concepts.most_used([word.english, *names], named)
-            if best is not None and best != word.english:
-                english = english.replace(word.english, best, 1)
-                words[i] = replace(word, english=best)
-        return replace(mapping, english=english, words=tuple(words))
+        return in_the_papers_words(
+            mapping, self._glossary, lambda names: self._concepts.most_used(names, named)
+        )
 
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
@@ -370,26 +362,18 @@ class Library:
         )
 
     def concept(self, term: str) -> ConceptResult:
+        from reader.chinese.papers_choice import concept_english, spelled_as_printed
+
         mapping = self.map_query(term)
         if not mapping.chinese:
             return self._concepts.lookup(term)
-        english = mapping.concept_english or mapping.english
-        if mapping.readings:
-            # The papers choose among the senses of the words: the reading they use most.
-            uses = {r: self._concepts.passages_using(r) for r in mapping.readings}
-            best = max(mapping.readings, key=lambda r: uses[r])  # ties: the likeliest sense
-            english = best if uses[best] else english
+        english = concept_english(mapping, self._concepts.passages_using)
         result = self._concepts.lookup(english)
         glossary = result.glossary or mapping.concept
-        # The English the Chinese name stands for, not the papers' short form of it, spelled as
-        # the papers print it ("noise-contrastive estimation").
-        printed = [
-            f for f in (result.expansion, result.canonical) if f and _loose(f) == _loose(english)
-        ]
         return replace(
             result,
             term=term,
-            canonical=printed[0] if printed else english,
+            canonical=spelled_as_printed(english, result),
             glossary=glossary,
             query_used=english,
             unmatched=mapping.unmatched,
@@ -505,10 +489,6 @@ class Library:
                 if self._embedder is None:
                     self._embedder = embedder
         self._retriever  # noqa: B018 - the side effect (building it) is the point
-
-
-def _loose(term: str) -> str:
-    return " ".join(term.lower().replace("-", " ").split())
 
 
 def _first_with_role(sections: Sequence[Section], role: SectionRole) -> Section | None:
