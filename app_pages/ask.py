@@ -74,8 +74,7 @@ def _show(lib: Library, answer: Answer) -> None:
         searched_in_english(answer.query_used, answer.unmatched)
     missing = answer.missing_paper
     if missing is not None:
-        title = missing.title or missing.id
-        st.warning(md(t("ask.not_ingested", title=title, paper=missing.id)))
+        st.warning(md(t("ask.not_ingested", title=missing.title, paper=missing.id)))
         if st.button(
             t("ingest.one", paper=missing.id), key=f"ask_ingest_{missing.id}", type="primary"
         ):

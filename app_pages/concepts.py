@@ -135,10 +135,8 @@ def _not_ingested(lib: Library, result: ConceptResult) -> None:
         if st.button(t("ingest.one", paper=ref.paper_id), key=f"ingest_{ref.paper_id}"):
             lib.start_ingest([ref.paper_id])
     if missing and not result.found:
-        introducer = result.glossary.introduced_by if result.glossary else None
-        ref = next((r for r in missing if r.paper_id == introducer), missing[0])
-        introduced = ref.paper_id == introducer
-        key = "concepts.introduced_hint" if introduced else "concepts.key_concept_hint"
+        ref = next((r for r in missing if r.introduces), missing[0])
+        key = "concepts.introduced_hint" if ref.introduces else "concepts.key_concept_hint"
         listed = lib.entry(ref.paper_id)
         paper = f"{(listed.short_name if listed else None) or ref.title} ({ref.paper_id})"
         st.info(md(t(key, concept=result.canonical or result.term, paper=paper)))

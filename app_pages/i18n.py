@@ -1,7 +1,7 @@
 """The app's words in English and Chinese, and the sidebar switch between them.
 
 Every label, button, message and empty state the app writes is here, in both languages;
-tests/test_app_i18n.py fails on a string left in one language or written into a page directly.
+tests/app/test_i18n.py fails on a string left in one language or written into a page directly.
 Paper text, answers and the library's own error details stay in English, as the papers are.
 """
 
@@ -237,6 +237,11 @@ def t(key: str, **values: object) -> str:
     english, chinese = STRINGS[key]
     text = chinese if language() == "zh" else english
     return text.format(**values) if values else text
+
+
+def t_or(key: str, fallback: str) -> str:
+    """The text for `key`, or `fallback` for a value the table does not know (a new stage)."""
+    return t(key) if key in STRINGS else fallback
 
 
 def language_switch(lib: Library) -> None:

@@ -6,9 +6,9 @@ from itertools import groupby
 
 import streamlit as st
 
-from app_pages.i18n import language, t
+from app_pages.i18n import t
 from app_pages.session import READ_PAGE, library
-from app_pages.widgets import ingest_status, md, shown_errors
+from app_pages.widgets import ingest_status, md, plan_focus, shown_errors
 from reader import PaperStatus
 
 REQUEST = "library_ingest_request"  # paper ids to ingest on the next run; () = all
@@ -78,7 +78,7 @@ def _paper_row(status: PaperStatus) -> None:
             st.markdown(f"{name}{md(title)}  {_badge(status.state)}")
             url = record.arxiv_url if record and record.arxiv_url else _arxiv(entry.id)
             st.caption(f"[arXiv {md(entry.id)}]({url})")
-            focus = entry.focus_zh if language() == "zh" and entry.focus_zh else entry.focus
+            focus = plan_focus(entry)
             if focus:
                 st.markdown(t("library.look_for") + md("; ".join(focus)))
         with right:

@@ -11,6 +11,7 @@ from app_pages.session import library
 from app_pages.widgets import (
     md,
     no_index_notice,
+    plan_focus,
     quotes,
     role_name,
     section_blocks,
@@ -284,7 +285,6 @@ def _plan_focus(lib: Library, paper_id: str) -> None:
     if entry is None or not (entry.focus or entry.key_concepts):
         return
     chinese = language() == "zh"
-    focus = entry.focus_zh if chinese and entry.focus_zh else entry.focus
     with st.container(border=True):
         where = (
             t("read.stage_weeks", stage=entry.stage, weeks=entry.weeks)
@@ -292,7 +292,7 @@ def _plan_focus(lib: Library, paper_id: str) -> None:
             else t("read.study_plan")
         )
         st.markdown(t("read.look_for", where=md(where)))
-        for item in focus:
+        for item in plan_focus(entry):
             st.markdown(f"- {md(item)}")
         if entry.key_concepts:
             names = [with_chinese_name(lib, c) for c in entry.key_concepts]

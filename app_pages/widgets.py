@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from app_pages.i18n import STRINGS, language, t
+from app_pages.i18n import language, t, t_or
 from app_pages.session import READ_PAGE
-from reader import IndexMissingError, IngestJobState, Library, ReaderError, Section
+from reader import IndexMissingError, IngestJobState, Library, PaperEntry, ReaderError, Section
 
 # Everything Markdown, Streamlit's extensions (:emoji:, :color[...], $math$) or HTML could act on.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=^%])")
@@ -61,8 +61,7 @@ def _running_ingest(lib: Library) -> None:
     # Not a `with` block: leaving one would mark the status complete while the ingest runs.
     box = st.status(md(t("ingest.running", what=_what(state))), state="running", expanded=True)
     if state.stage and state.total:
-        key = f"ingest.stage.{state.stage}"
-        stage = t(key) if key in STRINGS else state.stage
+        stage = t_or(f"ingest.stage.{state.stage}", state.stage)
         done = t("ingest.progress", stage=stage, done=state.done, total=state.total)
         last = t("ingest.last", paper=state.paper_id) if state.paper_id else ""
         box.progress(min(1.0, state.done / state.total), text=md(done + last))
@@ -85,8 +84,7 @@ def _ingest_outcome(state: IngestJobState) -> None:
     label = t("ingest.done_failed", failed=failed) if failed else t("ingest.done")
     with st.status(label, state="error" if failed else "complete", expanded=bool(failed)):
         for outcome in state.report.outcomes:
-            key = f"ingest.outcome.{outcome.status}"
-            status = t(key) if key in STRINGS else outcome.status
+            status = t_or(f"ingest.outcome.{outcome.status}", outcome.status)
             detail = outcome.message or t(
                 "ingest.detail", pages=outcome.pages, chunks=outcome.chunks
             )
@@ -159,8 +157,12 @@ def searched_in_english(english: str, unmatched: Sequence[str]) -> None:
 
 def role_name(role: str) -> str:
     """A section role ('related_work') in the reader's language."""
-    key = f"role.{role}"
-    return t(key) if key in STRINGS else role.replace("_", " ")
+    return t_or(f"role.{role}", role.replace("_", " "))
+
+
+def plan_focus(entry: PaperEntry) -> tuple[str, ...]:
+    """The plan's focus for a paper, in the plan's own Chinese when the app is in 中文."""
+    return entry.focus_zh if language() == "zh" and entry.focus_zh else entry.focus
 
 
 def with_chinese_name(lib: Library, term: str) -> str:

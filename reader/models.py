@@ -339,6 +339,7 @@ class ReadingListRef:
     paper_id: str
     title: str
     ingested: bool
+    introduces: bool = False  # the paper that introduced the concept (the glossary says so)
 
 
 @dataclass(frozen=True)

@@ -280,24 +280,20 @@ class ConceptFinder:
         if entry is not None:
             keys |= {compact(n) for n in self.glossary.names(entry)}
         refs: list[ReadingListRef] = []
-        introduced_by: ReadingListRef | None = None
         for paper in self.reading_list.papers if self.reading_list else ():
             key_concept = any(compact(c) in keys for c in paper.key_concepts)
             introduces = entry is not None and entry.introduced_by == paper.id
             if key_concept or introduces:
-                ref = ReadingListRef(paper.id, paper.title or paper.id, paper.id in ingested)
-                refs.append(ref)
-                if introduces:
-                    introduced_by = ref
+                title = paper.title or paper.id
+                refs.append(ReadingListRef(paper.id, title, paper.id in ingested, introduces))
         if found:
             return refs, None
         missing = [r for r in refs if not r.ingested]
         if missing:
-            ref = introduced_by if introduced_by in missing else missing[0]
-            assert ref is not None
+            ref = next((r for r in missing if r.introduces), missing[0])
             entry_pl = self.reading_list.get(ref.paper_id) if self.reading_list else None
             name = (entry_pl.short_name if entry_pl else None) or ref.title
-            verb = "is introduced by" if ref is introduced_by else "is a key concept of"
+            verb = "is introduced by" if ref.introduces else "is a key concept of"
             return refs, (
                 f"{canonical} {verb} {name} ({ref.paper_id}), which is on your reading list but "
                 "not ingested: run `reader ingest`"

@@ -21,6 +21,13 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SWITCH = "语言 · Language"  # the switch's label in Chinese ("Language · 语言" in English)
 
 
+def use_in_chinese(monkeypatch: pytest.MonkeyPatch, library_dir: Path) -> None:
+    """The app on this library, the learner having picked 中文 in an earlier session."""
+    prefs = library_dir / "index" / "preferences.json"
+    prefs.write_text('{"ui_language": "zh"}', encoding="utf-8")
+    use(monkeypatch, library_dir)
+
+
 def switch(at: AppTest) -> Any:
     return next(r for r in at.sidebar.radio if "Language" in r.label)
 
@@ -80,8 +87,7 @@ def test_the_switch_turns_the_app_chinese_and_a_restart_keeps_it(
 def test_in_chinese_every_label_of_every_page_is_chinese(
     monkeypatch: pytest.MonkeyPatch, private: Path
 ) -> None:
-    (private / "index" / "preferences.json").write_text('{"ui_language": "zh"}', encoding="utf-8")
-    use(monkeypatch, private)
+    use_in_chinese(monkeypatch, private)
     library = start()
     assert library.title[0].value == "阅读清单"
     assert not_chinese(library) == []
@@ -100,8 +106,7 @@ def test_in_chinese_every_label_of_every_page_is_chinese(
 def test_a_chinese_question_in_the_chinese_app_quotes_the_english_paper(
     monkeypatch: pytest.MonkeyPatch, private: Path
 ) -> None:
-    (private / "index" / "preferences.json").write_text('{"ui_language": "zh"}', encoding="utf-8")
-    use(monkeypatch, private)
+    use_in_chinese(monkeypatch, private)
     at = start(ASK)
     ask(at, "为什么点积注意力要除以根号d_k？")
     shown = texts(at)
@@ -115,8 +120,7 @@ def test_a_chinese_question_in_the_chinese_app_quotes_the_english_paper(
 def test_a_concept_page_in_chinese_shows_both_names_and_the_chinese_gloss_first(
     monkeypatch: pytest.MonkeyPatch, private: Path
 ) -> None:
-    (private / "index" / "preferences.json").write_text('{"ui_language": "zh"}', encoding="utf-8")
-    use(monkeypatch, private)
+    use_in_chinese(monkeypatch, private)
     at = start(CONCEPTS)
     at.text_input(key="concept_term").input("LayerNorm").run()
     assert not at.exception
@@ -132,8 +136,7 @@ def test_a_concept_page_in_chinese_shows_both_names_and_the_chinese_gloss_first(
 def test_a_concept_covered_by_a_paper_not_ingested_says_so_in_chinese(
     monkeypatch: pytest.MonkeyPatch, private: Path
 ) -> None:
-    (private / "index" / "preferences.json").write_text('{"ui_language": "zh"}', encoding="utf-8")
-    use(monkeypatch, private)
+    use_in_chinese(monkeypatch, private)
     at = start(CONCEPTS)
     at.text_input(key="concept_term").input("Q-Former").run()
     assert not at.exception
