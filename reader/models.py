@@ -91,6 +91,35 @@ class PageMark:
     page: int
 
 
+class BlockKind(StrEnum):
+    """What a piece of a section is, as the PDF prints it."""
+
+    PARAGRAPH = "paragraph"
+    EQUATION = "equation"
+    FIGURE = "figure"
+    TABLE = "table"
+    FOOTNOTE = "footnote"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a section's own body, in reading order.
+
+    `offset` is where it starts in the section's `text` (a figure or table: its caption).
+    `bbox` is in PDF points on `page` (y downwards); `number` the printed equation, figure or
+    table number. The `text` of an equation keeps its symbols (`d_k`, `x^2`, `a / b`); of a
+    figure, the words drawn in it; of a table, its cells. None of these last two is prose.
+    """
+
+    kind: BlockKind
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    offset: int
+    number: str | None = None
+    caption: str | None = None
+
+
 @dataclass(frozen=True)
 class Section:
     """One section of a paper, in reading order.
@@ -98,6 +127,7 @@ class Section:
     `text` covers the whole span, subsections included (their heading lines too), without the
     section's own heading. `body_end` is where the section's own text ends and its first
     subsection begins (== len(text) for a leaf). `marks` maps offsets in `text` to pages.
+    `blocks` are the section's own body (up to `body_end`) as typed pieces.
     """
 
     number: str  # "3", "3.2", "A.1", or "" for unnumbered (Abstract, References)
@@ -109,6 +139,7 @@ class Section:
     text: str
     body_end: int
     marks: tuple[PageMark, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
     @property
     def label(self) -> str:

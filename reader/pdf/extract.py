@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reader.errors import PdfError
 from reader.models import ExtractedPaper, FigureText, Section, SectionRole
-from reader.pdf.figures import drop_figure_text, may_have_figures
+from reader.pdf.equations import find_equations, may_have_equations, stacked, tag_equations
+from reader.pdf.figures import may_have_figures
 from reader.pdf.flow import defer_asides
+from reader.pdf.footnotes import tag_footnotes
 from reader.pdf.graphics import page_graphics
 from reader.pdf.headings import Heading, body_size, detect_headings
 from reader.pdf.layout import Line, PageText, page_lines, strip_furniture
 from reader.pdf.outline import OutlineEntry, outline_headings
-from reader.pdf.sections import build_sections, render
+from reader.pdf.sections import build_sections, render, section_blocks
 from reader.pdf.textclean import clean_line
+from reader.pdf.visuals import Visual, equation_visual, find_visuals
 from reader.settings import Settings
 
 MIN_TEXT_CHARS = 200  # fewer visible characters than this in the whole file: no text layer
@@ -144,11 +147,20 @@ def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
                 "raise READER_MAX_PAGE_SPANS to read it"
             )
         text = page_lines(blocks, number + 1)
-        # Reading the drawings costs a pass over the page: only for pages with a figure
-        # caption or an image (an image is a figure with or without a caption).
+        # Reading the drawings costs a pass over the page: only for pages with a figure or
+        # table caption, an image (a figure with or without a caption), or a formula with
+        # a fraction in it.
         if may_have_figures(text) or _lists_images(page):
             images, paths = page_graphics(page)
             text = replace(text, images=images, paths=paths)
+        if may_have_equations(blocks):
+            found = find_equations(blocks, number + 1, text.paths)
+            if not text.paths and any(stacked(eq) for eq in found):
+                # A fraction's bar is a drawing: read them only for a formula that needs them.
+                images, paths = page_graphics(page)
+                text = replace(text, images=images, paths=paths)
+                found = find_equations(blocks, number + 1, paths)
+            text = replace(text, equations=tuple(found))
         pages.append(text)
     return pages
 
@@ -199,7 +211,9 @@ def _number_key(number: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 1000 + ord(p[0]) for p in number.split("."))
 
 
-def _whole_text_section(lines: Sequence[Line], title: str | None) -> tuple[Section, ...]:
+def _whole_text_section(
+    lines: Sequence[Line], title: str | None, visuals: Mapping[str, Visual]
+) -> tuple[Section, ...]:
     """No headings found: one section holding all text, so nothing is lost."""
     rendered = render(lines, ())
     return (
@@ -212,6 +226,7 @@ def _whole_text_section(lines: Sequence[Line], title: str | None) -> tuple[Secti
             page_end=lines[-1].page if lines else 1,
             text=rendered.text,
             body_end=len(rendered.text),
+            blocks=section_blocks(rendered, 0, len(rendered.text), visuals),
         ),
     )
 
@@ -238,7 +253,13 @@ def extract_paper(path: Path, settings: Settings) -> ExtractedPaper:
     pages = strip_furniture(pages)
     body = body_size([ln for p in pages for ln in p.lines])
     # Words drawn inside figures are not prose: they must reach no passage, answer or definition.
-    pages, figure_lines = drop_figure_text(pages, body)
+    pages, figure_lines, visuals = find_visuals(pages, body)
+    tagged = []
+    for page in pages:
+        page, equations = tag_equations(page)
+        visuals.update((key, equation_visual(key, eq)) for key, eq in equations.items())
+        tagged.append(tag_footnotes(page, body))
+    pages = tagged
     lines = [ln for p in pages for ln in p.lines]
     lines = defer_asides(lines, body)
     title = paper_title(pages)
@@ -246,7 +267,11 @@ def extract_paper(path: Path, settings: Settings) -> ExtractedPaper:
     outline = outline_headings(toc, lines, page_count) if len(toc) >= 3 else []
     used_outline = len(outline) >= max(3, len(toc) // 2)
     heads = _merge_heads(outline, layout_heads) if used_outline else layout_heads
-    sections = build_sections(lines, heads) if heads else _whole_text_section(lines, title)
+    sections = (
+        build_sections(lines, heads, visuals)
+        if heads
+        else _whole_text_section(lines, title, visuals)
+    )
     figure_text = tuple(
         FigureText(page=ln.page, text=clean_line(ln.text))
         for dropped in figure_lines

@@ -25,6 +25,10 @@ _FIGURE_CAPTION = re.compile(r"^(?:fig(?:ure)?\.?)\s*(?:[A-Z]\.?)?\d{1,3}[a-z]?\
 _KEPT_CAPTION = re.compile(
     r"^(?:(?:table|tab\.)\s*(?:[A-Z]\.?)?\d{1,3}[a-z]?\s*[.:|]|algorithm\s+\d{1,3}\b)", re.I
 )
+_CAPTION_NUMBER = re.compile(
+    r"^(?:fig(?:ure)?\.?|table|tab\.|algorithm)\s*((?:[A-Z]\.?)?\d{1,3}[a-z]?)", re.I
+)
+_SENTENCE_END = re.compile(r"[.!?:;)\]]['\"”’]?$")
 # A display equation's number, set apart at the line's end ("... + b    (3)"), or alone;
 # "R50(4x)" in a legend is no equation.
 _EQUATION_NUMBER = re.compile(r"(?:^|\s)\(\d{1,3}[a-z]?\)$")
@@ -51,6 +55,31 @@ class FigureArea:
     box: Box
     drawn: Box
     caption: str
+    caption_lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableArea:
+    """A table on a page: its caption's lines and the areas of its rules and cells."""
+
+    page: int
+    parts: tuple[Box, ...]
+    caption_lines: tuple[Line, ...]
+
+    @property
+    def box(self) -> Box:
+        return union(self.parts)
+
+
+@dataclass(frozen=True)
+class FigureScan:
+    """What figure detection found on a page: figures, tables (and algorithms), the lines
+    that must stay whatever area they lie in, and the areas whose text stays."""
+
+    figures: tuple[FigureArea, ...]
+    tables: tuple[TableArea, ...]
+    protected: frozenset[Line]
+    kept: tuple[Box, ...]
 
 
 def _line_box(line: Line) -> Box:
@@ -83,14 +112,47 @@ def _prose_blocks(page: PageText, body: float) -> set[int]:
 
 
 def may_have_figures(page: PageText) -> bool:
-    """Whether a page prints a figure caption: only then are its drawings worth reading."""
-    return any(True for _ in _caption_starts(page, _FIGURE_CAPTION))
+    """Whether a page prints a figure or table caption: only then are its drawings worth
+    reading."""
+    return any(True for _ in _caption_starts(page, _FIGURE_CAPTION)) or any(
+        True for _ in _caption_starts(page, _KEPT_CAPTION)
+    )
+
+
+def caption_number(text: str) -> str | None:
+    """The printed number of a "Figure 2:" / "Table A.1." caption, or None."""
+    match = _CAPTION_NUMBER.match(text.strip())
+    return match.group(1) if match else None
+
+
+def is_table_caption(text: str) -> bool:
+    return bool(re.match(r"^(?:table|tab\.)", text.strip(), re.I))
 
 
 def _caption_starts(page: PageText, pattern: re.Pattern[str]) -> Iterator[int]:
+    """Lines that open a caption: the label at the start of a block or paragraph, or right
+    after a finished sentence or a line that is no prose (a caption set in one block with its
+    table's rows); never the continuation of a sentence ("... in\nTable 6. We ...")."""
     for i, line in enumerate(page.lines):
-        if (line.first_in_block or line.para_start) and pattern.match(line.text.strip()):
+        if not pattern.match(line.text.strip()):
+            continue
+        prev = page.lines[i - 1] if i else None
+        if (
+            line.first_in_block
+            or line.para_start
+            or prev is None
+            or prev.block != line.block
+            or _SENTENCE_END.search(prev.text)
+            or not reads_as_prose(prev.text)
+        ):
             yield i
+
+
+def reads_as_prose(text: str) -> bool:
+    """Five or more tokens, most of them words (table rows are numbers and short names)."""
+    tokens = text.split()
+    words = [t for t in tokens if t.strip(".,;:()").isalpha() and len(t.strip(".,;:()")) >= 2]
+    return len(tokens) >= 5 and len(words) >= 0.6 * len(tokens)
 
 
 def _caption_lines(page: PageText, start: int) -> list[Line]:
@@ -171,7 +233,7 @@ def _rule_chain(cap: Box, seeds: list[Box], side: Sequence[Box], taken: Sequence
     return (x0, min(y0, cap[3]), x1, max(y1, cap[1]))
 
 
-def _kept_areas(page: PageText, figure_caps: Sequence[Box]) -> list[Box]:
+def _kept_areas(page: PageText, figure_caps: Sequence[Box]) -> list[TableArea]:
     """Tables and algorithms: their caption, the drawn groups touching it above or below,
     rules chained to those, and everything between.
 
@@ -183,10 +245,11 @@ def _kept_areas(page: PageText, figure_caps: Sequence[Box]) -> list[Box]:
         return []
     groups = clusters(page.images + page.paths, LINK_GAP, page.width, page.height)
     claimed = [g for g in groups if any(_next_to_caption(g, c) for c in figure_caps)]
-    out = []
+    tables = []
     for start in starts:
-        cap = union([_line_box(ln) for ln in _caption_lines(page, start)])
-        out.append(cap)
+        cap_lines = _caption_lines(page, start)
+        cap = union([_line_box(ln) for ln in cap_lines])
+        out = [cap]
         across = [g for g in groups if overlaps_x(g[0], g[2], cap[0], cap[2])]
         above = [g for g in across if g[3] <= cap[1] + 2]
         below = [g for g in across if g[1] >= cap[3] - 2]
@@ -200,7 +263,8 @@ def _kept_areas(page: PageText, figure_caps: Sequence[Box]) -> list[Box]:
             seeds = [g for g in free if g in side]
             if seeds:
                 out.append(_rule_chain(cap, seeds, side, claimed))
-    return out
+        tables.append(TableArea(page.page, tuple(out), tuple(cap_lines)))
+    return tables
 
 
 def _caption_area(
@@ -267,25 +331,29 @@ def _image_areas(page: PageText) -> list[Box]:
     ]
 
 
-def figure_areas(page: PageText, body: float) -> tuple[list[FigureArea], set[Line], list[Box]]:
-    """A page's figure areas, plus what inside them must stay: the protected lines (captions,
-    prose, headings, equations) and the table and algorithm areas."""
+def figure_areas(page: PageText, body: float) -> FigureScan:
+    """A page's figure and table areas, plus what inside them must stay: the protected lines
+    (captions, prose, headings, equations) and the table and algorithm areas."""
     prose = _prose_blocks(page, body)
     caption_lines: set[Line] = set()
-    figure_caps: list[tuple[Box, str]] = []
+    figure_caps: list[tuple[Box, str, tuple[Line, ...]]] = []
     for pattern in (_FIGURE_CAPTION, _KEPT_CAPTION):
         for start in _caption_starts(page, pattern):
             cap = _caption_lines(page, start)
             caption_lines.update(cap)
             label = pattern.match(page.lines[start].text.strip())
             if pattern is _FIGURE_CAPTION and label:
-                figure_caps.append((union([_line_box(ln) for ln in cap]), label.group(0)))
+                box = union([_line_box(ln) for ln in cap])
+                figure_caps.append((box, label.group(0), tuple(cap)))
     barriers = [ln for ln in page.lines if _is_barrier(ln, body, prose, caption_lines)]
+    # Lines of running text are never table cells, even inside a table's rules.
+    protected = frozenset(barriers)
     areas = [FigureArea(page.page, r, r, "") for r in _image_areas(page)]
+    tables = _kept_areas(page, [c for c, _, _ in figure_caps])
+    kept = tuple(box for table in tables for box in table.parts)
     if not figure_caps:
-        return areas, set(barriers), []
-    kept = _kept_areas(page, [c for c, _ in figure_caps])
-    for cap_box, name in figure_caps:
+        return FigureScan(tuple(areas), tuple(tables), protected, kept)
+    for cap_box, name, cap_lines in figure_caps:
         limits = _column_limits(page, prose, cap_box)
         drawn = _caption_area(page, cap_box, barriers, kept, limits)
         if drawn is None:
@@ -298,8 +366,8 @@ def figure_areas(page: PageText, body: float) -> tuple[list[FigureArea], set[Lin
             min(x1 + MARGIN_X, limits[1]),
             cap_box[1],
         )
-        areas.append(FigureArea(page.page, box, drawn, name))
-    return areas, set(barriers), kept
+        areas.append(FigureArea(page.page, box, drawn, name, cap_lines))
+    return FigureScan(tuple(areas), tuple(tables), protected, kept)
 
 
 def _top_margin(page: PageText, drawn: Box, barriers: Sequence[Line], body: float) -> float:
@@ -330,7 +398,7 @@ def _top_margin(page: PageText, drawn: Box, barriers: Sequence[Line], body: floa
     return max([top, *stops])
 
 
-def _in_area(line: Line, area: FigureArea) -> bool:
+def in_figure(line: Line, area: FigureArea) -> bool:
     """Centred in the area, or a short label hugging the drawing's side (axis ticks, legends)."""
     if inside(_line_box(line), area.box):
         return True
@@ -345,17 +413,21 @@ def split_figure_text(page: PageText, body: float) -> tuple[PageText, tuple[Line
     """The page without its figure text, and the figure text (in reading order)."""
     if not page.images and not page.paths:
         return page, ()
-    areas, protected, kept_areas = figure_areas(page, body)
-    if not areas:
+    scan = figure_areas(page, body)
+    return split_scanned(page, scan)
+
+
+def split_scanned(page: PageText, scan: FigureScan) -> tuple[PageText, tuple[Line, ...]]:
+    if not scan.figures:
         return page, ()
     kept: list[Line] = []
     dropped: list[Line] = []
     for line in page.lines:
         box = _line_box(line)
         if (
-            line not in protected
-            and any(_in_area(line, a) for a in areas)
-            and not any(inside(box, t) for t in kept_areas)
+            line not in scan.protected
+            and any(in_figure(line, a) for a in scan.figures)
+            and not any(inside(box, t) for t in scan.kept)
         ):
             dropped.append(line)
         else:

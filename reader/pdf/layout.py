@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 # The rotated stamp arXiv prints on the left margin of page 1.
@@ -26,6 +27,17 @@ _MARK = re.compile(r"^\d{1,2}(?:,\d{1,2})*$")
 _MARKED = re.compile(r"(?:[A-Za-z]{2,}[a-z][)”\"’]?[.,;:]?|\(\w+\)[.,;:]|\d{4}\)[.,;:]?)[”\"’]?$")
 
 
+class LineKind(StrEnum):
+    """What a line is part of, once equations, figures, tables and footnotes are known."""
+
+    TEXT = "text"
+    EQUATION = "equation"  # part of a display equation
+    FIGURE_CAPTION = "figure_caption"
+    TABLE_CAPTION = "table_caption"
+    TABLE_CELL = "table_cell"
+    FOOTNOTE = "footnote"
+
+
 @dataclass(frozen=True)
 class Line:
     """One visual line of text on a page, spans of the same baseline merged."""
@@ -42,6 +54,8 @@ class Line:
     block: int  # index of the PyMuPDF block on its page
     para_start: bool = False  # begins a new paragraph
     first_in_block: bool = False
+    kind: LineKind = LineKind.TEXT
+    label: str = ""  # which equation, figure or table it belongs to (a page-unique key)
 
     @property
     def caps(self) -> bool:
@@ -51,6 +65,16 @@ class Line:
 
 # A rectangle on the page: x0, y0, x1, y1 in PDF points, y downwards.
 Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class EquationArea:
+    """A display equation on a page: its box (number included), printed number and text."""
+
+    page: int
+    box: Box
+    number: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,7 @@ class PageText:
     span_count: int
     images: tuple[Box, ...] = ()
     paths: tuple[Box, ...] = ()  # vector drawings: lines, curves, filled shapes
+    equations: tuple[EquationArea, ...] = ()  # numbered display equations, top to bottom
 
 
 class _Proto(NamedTuple):
