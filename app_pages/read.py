@@ -13,12 +13,12 @@ from app_pages.widgets import (
     no_index_notice,
     plan_focus,
     quotes,
+    reading_order,
     role_name,
-    section_blocks,
     shown_errors,
     with_chinese_name,
 )
-from reader import Library, PaperRecord, ReaderError, ReadingList, Section
+from reader import Block, BlockKind, Library, PaperRecord, ReaderError, ReadingList, Section
 
 # Session keys. Widgets have their own ("w_…") keys, which Streamlit drops when another page is
 # shown, so the choice is also kept under a plain key and survives a visit to Ask.
@@ -50,7 +50,7 @@ def main() -> None:
             page = _pick_page(paper, section)
             _page_view(paper, section, page)
         with text_col:
-            _section_text(section, sections, st.session_state.get(HIGHLIGHT))
+            _section_text(paper, section, st.session_state.get(HIGHLIGHT))
             _progress_and_notes(lib, paper, section)
             _neighbours(sections, section)
         _write_link(paper.id, section, page)
@@ -186,26 +186,35 @@ def _pick_page(paper: PaperRecord, section: Section) -> int:
     return chosen
 
 
-def _section_text(section: Section, sections: Sequence[Section], cited: str | None) -> None:
+def _section_text(paper: PaperRecord, section: Section, cited: str | None) -> None:
     pages = f"p.{section.page_start}" + (
         f"–{section.page_end}" if section.page_end != section.page_start else ""
     )
     st.header(md(section.label), anchor=False)
     st.caption(md(f"{role_name(section.role.value)} · {pages}"))
-    children = [s for s in sections if section.number and s.number.startswith(section.number + ".")]
+    parts = library().section_parts(paper.id, section)
     shown_cited = False
+    footnotes_open = False
     with st.container(height=640, border=False):
-        for is_heading, text in section_blocks(section, children):
-            if is_heading:
-                st.subheader(md(text), anchor=False)
-            elif quotes(text, cited) and not shown_cited:
+        for item in reading_order(parts):
+            if isinstance(item, str):
+                st.subheader(md(item), anchor=False)
+                footnotes_open = False
+            elif item.kind is BlockKind.FOOTNOTE:
+                if not footnotes_open:
+                    st.caption(t("read.footnotes"))
+                    footnotes_open = True
+                st.caption(md(item.text))
+            elif item.kind is not BlockKind.PARAGRAPH:
+                _drawn_block(paper, item)
+            elif quotes(item.text, cited) and not shown_cited:
                 with st.container(key=CITED_KEY):
-                    st.markdown(f":orange-background[{md(text)}]")  # the cited passage
+                    st.markdown(f":orange-background[{md(item.text)}]")  # the cited passage
                 shown_cited = True
-            elif quotes(text, cited):
-                st.markdown(f":orange-background[{md(text)}]")
+            elif quotes(item.text, cited):
+                st.markdown(f":orange-background[{md(item.text)}]")
             else:
-                st.markdown(md(text))
+                st.markdown(md(item.text))
         if not section.text.strip():
             st.caption(t("read.no_text"))
     place = (st.session_state.get(PAPER), section.key, cited)
@@ -213,6 +222,29 @@ def _section_text(section: Section, sections: Sequence[Section], cited: str | No
         # Once per citation followed: later reruns (marking read, a note) keep the reader's place.
         st.session_state[SCROLLED] = place
         _scroll_into_view(CITED_KEY)
+
+
+def _drawn_block(paper: PaperRecord, block: Block) -> None:
+    """An equation, figure or table as the PDF draws it, with its number and caption; its
+    text (the formula) is shown if the PDF cannot be drawn."""
+    key = {BlockKind.EQUATION: "read.equation", BlockKind.FIGURE: "read.figure"}.get(
+        block.kind, "read.table"
+    )
+    label = t(key, number=block.number or "", page=block.page)
+    try:
+        png = _block_png(paper.id, paper.sha256, block)
+    except ReaderError:
+        st.markdown(md(f"{label}: {block.text}" if block.kind is BlockKind.EQUATION else label))
+        return
+    st.image(png, caption=label, width="content")
+    if block.caption:
+        st.caption(md(block.caption))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _block_png(paper_id: str, sha256: str, block: Block) -> bytes:
+    # One crop per page and box; sha256 in the key: a different PDF renders afresh.
+    return library().block_image(paper_id, block).png
 
 
 def _scroll_into_view(key: str) -> None:

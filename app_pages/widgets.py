@@ -10,7 +10,16 @@ import streamlit as st
 
 from app_pages.i18n import language, t, t_or
 from app_pages.session import READ_PAGE
-from reader import IndexMissingError, IngestJobState, Library, PaperEntry, ReaderError, Section
+from reader import (
+    Block,
+    BlockKind,
+    IndexMissingError,
+    IngestJobState,
+    Library,
+    PaperEntry,
+    ReaderError,
+    Section,
+)
 
 # Everything Markdown, Streamlit's extensions (:emoji:, :color[...], $math$) or HTML could act on.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=^%])")
@@ -110,30 +119,21 @@ def read_link(
     st.page_link(READ_PAGE, label=md(label), icon=":material/menu_book:", query_params=params)
 
 
-def section_blocks(section: Section, subsections: Sequence[Section]) -> list[tuple[bool, str]]:
-    """The section's text as (is_heading, text) blocks: paragraphs, subsection headings apart."""
-    headings = {_squash(s.label): s.label for s in subsections}
-    headings.update({_squash(s.title): s.label for s in subsections})
-    blocks: list[tuple[bool, str]] = []
-    for paragraph in re.split(r"\n\s*\n", section.text):
-        lines = [line.strip() for line in paragraph.strip().splitlines() if line.strip()]
-        body: list[str] = []
-        for line in lines:
-            heading = headings.get(_squash(line))
-            if heading is None:
-                body.append(line)
-                continue
-            if body:
-                blocks.append((False, " ".join(body)))
-                body = []
-            blocks.append((True, heading))
-        if body:
-            blocks.append((False, " ".join(body)))
-    return blocks
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.lower().split())
+def reading_order(parts: Sequence[Section]) -> list[str | Block]:
+    """What the text pane shows for a section and its subsections (`parts`, the section
+    first): each subsection's heading (a str), then its blocks, its footnotes last."""
+    out: list[str | Block] = []
+    for k, part in enumerate(parts):
+        if k:
+            out.append(part.label)
+        blocks = list(part.blocks) or [
+            Block(BlockKind.PARAGRAPH, " ".join(p.split()), part.page_start, (0, 0, 0, 0), 0)
+            for p in re.split(r"\n\s*\n", part.text[: part.body_end])
+            if p.strip()
+        ]
+        out.extend(b for b in blocks if b.kind is not BlockKind.FOOTNOTE)
+        out.extend(b for b in blocks if b.kind is BlockKind.FOOTNOTE)
+    return out
 
 
 def quotes(paragraph: str, quote: str | None, run: int = 6) -> bool:

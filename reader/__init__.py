@@ -14,6 +14,8 @@ from reader.errors import (
 from reader.library import Library
 from reader.models import (
     Answer,
+    Block,
+    BlockKind,
     Chunk,
     Citation,
     ConceptResult,
@@ -33,6 +35,8 @@ from reader.settings import Settings
 
 __all__ = [
     "Answer",
+    "Block",
+    "BlockKind",
     "CatalogError",
     "Chunk",
     "Citation",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +13,7 @@ import click
 from reader.errors import ReaderError
 from reader.models import SearchFilters, SectionRole
 from reader.settings import Settings
+from reader.textview import section_text, wrap
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = click.Choice([r.value for r in SectionRole])
@@ -60,16 +60,6 @@ def echo_mapping(english: str, unmatched: Sequence[str]) -> None:
     click.secho(f"(searched in English: {english})", dim=True)
     if unmatched:
         click.secho(f"(no English match for: {'、'.join(unmatched)}; left out)", dim=True)
-
-
-def wrap(text: str, indent: str = "") -> str:
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    return "\n\n".join(
-        textwrap.fill(
-            " ".join(p.split()), width=100, initial_indent=indent, subsequent_indent=indent
-        )
-        for p in paragraphs
-    )
 
 
 @click.group(cls=ReaderGroup)
@@ -195,7 +185,7 @@ def read(paper_id: str, section: str | None, index_dir: Path | None) -> None:
     for s in library.read(paper_id, section):
         pages = f"p.{s.page_start}" + (f"-{s.page_end}" if s.page_end != s.page_start else "")
         click.secho(f"{s.label}  ({s.role.value}, {pages})", bold=True)
-        click.echo(wrap(s.text))
+        click.echo(section_text(library.section_parts(paper_id, s)))
         click.echo()
 
 

@@ -15,6 +15,7 @@ from reader.ingest.pipeline import IngestProgress, IngestRun, SilentProgress, em
 from reader.models import (
     Answer,
     AppPreferences,
+    Block,
     ConceptResult,
     ExtractedPaper,
     FetchedPaper,
@@ -32,6 +33,7 @@ from reader.models import (
     Section,
     SectionRole,
 )
+from reader.reading import pick_sections, with_subsections
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -204,30 +206,11 @@ class Library:
 
     def read(self, paper_id: str, section: str | None = None) -> list[Section]:
         """The section(s) to read: by role or number; default the Introduction, then the Method."""
-        sections = self.sections(paper_id)
-        if section is None:
-            first = (
-                _first_with_role(sections, role)
-                for role in (SectionRole.INTRODUCTION, SectionRole.METHOD)
-            )
-            wanted = [s for s in first if s is not None]
-            return wanted or [s for s in sections if s.level == 1][:1]
-        key = section.strip().lower()
-        by_number = [s for s in sections if s.number.lower() == key.rstrip(".")]
-        if by_number:
-            return by_number
-        if key in {r.value for r in SectionRole}:
-            found = _first_with_role(sections, SectionRole(key))
-            if found is not None:
-                return [found]
-        by_title = [s for s in sections if s.title.lower() == key]
-        if by_title:
-            return by_title[:1]
-        choices = ", ".join(s.label for s in sections if s.level == 1)
-        raise PaperNotFoundError(
-            f"no section {section!r} in {paper_id}; give a role "
-            f"({', '.join(r.value for r in SectionRole)}) or a number ({choices})"
-        )
+        return pick_sections(paper_id, self.sections(paper_id), section)
+
+    def section_parts(self, paper_id: str, section: Section) -> list[Section]:
+        """The section and its subsections in reading order (each with its own blocks)."""
+        return with_subsections(self.sections(paper_id), section)
 
     # ------------------------------------------------------------ questions
 
@@ -465,8 +448,19 @@ class Library:
     ) -> PageImage:
         """A page of the paper's PDF as PNG, with `highlight` (a passage) marked where it lies;
         `focus` crops to the highlight and a little context around it."""
-        from reader.errors import PdfError
         from reader.render import render_page
+
+        path = self._pdf_on_disk(paper_id)
+        return render_page(path, page, highlight, paper_id=paper_id, zoom=zoom, focus=focus)
+
+    def block_image(self, paper_id: str, block: Block) -> PageImage:
+        """An equation, figure or table cropped from the paper's PDF as PNG."""
+        from reader.render import render_clip
+
+        return render_clip(self._pdf_on_disk(paper_id), block.page, block.bbox, paper_id=paper_id)
+
+    def _pdf_on_disk(self, paper_id: str) -> Path:
+        from reader.errors import PdfError
 
         path = self.pdf_path(paper_id)
         if path is None:
@@ -474,7 +468,7 @@ class Library:
                 f"the PDF of {paper_id} is not on disk; set READER_PDF_DIR to its folder "
                 "or run `reader ingest` to fetch it again"
             )
-        return render_page(path, page, highlight, paper_id=paper_id, zoom=zoom, focus=focus)
+        return path
 
     def warm_up(self) -> None:
         """Open the index and load the model now, so the first question is answered at once."""
@@ -489,7 +483,3 @@ class Library:
                 if self._embedder is None:
                     self._embedder = embedder
         self._retriever  # noqa: B018 - the side effect (building it) is the point
-
-
-def _first_with_role(sections: Sequence[Section], role: SectionRole) -> Section | None:
-    return next((s for s in sections if s.role == role and s.level == 1), None)

@@ -22,6 +22,8 @@ MIN_BLOCK_WORDS = 4  # shorter common runs ("of the model") match by chance
 SHORT_PHRASE_WORDS = 3  # a phrase this short must match exactly; every occurrence is marked
 CROP_PADDING = 14.0  # points of margin kept around the page's text
 FOCUS_MARGIN = 90.0  # points of context kept above and below a focused highlight
+CLIP_ZOOM = 2.5  # an equation or figure crop: crisp at the width of the text column
+CLIP_PADDING = 4.0  # points of margin around a cropped block
 
 _WORD = re.compile(r"\w+")
 
@@ -128,6 +130,48 @@ def render_page(
             width=pix.width,
             height=pix.height,
             highlighted=len(rects),
+        )
+
+
+def render_clip(
+    pdf_path: Path,
+    page: int,
+    bbox: tuple[float, float, float, float],
+    *,
+    paper_id: str = "",
+    zoom: float = CLIP_ZOOM,
+) -> PageImage:
+    """Render the `bbox` area (PDF points) of 1-based `page` to PNG at `zoom`: an equation, a
+    figure or a table as crisp as the PDF, a few points of margin around it."""
+    pymupdf = _pymupdf()
+    try:
+        doc = pymupdf.open(pdf_path, filetype="pdf")
+    except Exception as exc:  # pymupdf raises several unrelated types for damaged files
+        raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
+    with doc:
+        if not doc.is_pdf or not 1 <= page <= doc.page_count:
+            raise PaperNotFoundError(
+                f"{paper_id or pdf_path.name} has no page {page}; re-ingest it with "
+                "`reader ingest --rebuild`"
+            )
+        pdf_page = doc[page - 1]
+        x0, y0, x1, y1 = bbox
+        pad = CLIP_PADDING
+        clip = pymupdf.Rect(x0 - pad, y0 - pad, x1 + pad, y1 + pad) & pdf_page.rect
+        if clip.is_empty:
+            raise PaperNotFoundError(
+                f"the area {bbox} is not on page {page} of {paper_id or pdf_path.name}; "
+                "re-ingest it with `reader ingest --rebuild`"
+            )
+        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
+        return PageImage(
+            paper_id=paper_id,
+            page=page,
+            page_count=doc.page_count,
+            png=pix.tobytes("png"),
+            width=pix.width,
+            height=pix.height,
+            highlighted=0,
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from reader.models import (
     Answer,
+    Block,
     Citation,
     ConceptResult,
     Hit,
@@ -53,9 +54,21 @@ def sections_json(paper: PaperRecord, sections: Sequence[Section]) -> dict[str, 
                 "page_start": s.page_start,
                 "page_end": s.page_end,
                 "text": s.text,
+                "blocks": [block_json(b) for b in s.blocks],
             }
             for s in sections
         ],
+    }
+
+
+def block_json(block: Block) -> dict[str, Any]:
+    return {
+        "kind": block.kind.value,
+        "text": block.text,
+        "page": block.page,
+        "bbox": [round(v, 1) for v in block.bbox],
+        "number": block.number,
+        "caption": block.caption,
     }
 
 

@@ -483,3 +483,69 @@ def make_figure_paper(path: Path, columns: int = 1) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+EQ_LEAD = "The attention weights are computed as follows:"
+EQ_AFTER = "where the keys have dimension dk and the scale keeps the softmax gradients large."
+FOOTNOTE = "*Work done while the author was at a lab far away."
+CONTINUED = "continues on the next page with more words about the method and its parts."
+
+
+def make_equation_paper(path: Path) -> Path:
+    """A paper whose Method has a numbered display equation (a fraction, a superscript, a
+    subscript, its number at the column's right edge) and an author footnote at the foot of
+    page 1, while its paragraph runs on to page 2."""
+    doc = pymupdf.open()
+    left, width = 72.0, 468.0
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    y = 90.0
+
+    def text_block(pg: pymupdf.Page, text: str, y: float, size: float = BODY) -> float:
+        for line in wrap(text, REGULAR, size, width):
+            pg.insert_text((left, y), line, fontname=REGULAR, fontsize=size)
+            y += LEADING
+        return y + 6
+
+    def heading(pg: pymupdf.Page, text: str, y: float) -> float:
+        pg.insert_text((left, y), text, fontname=BOLD, fontsize=12)
+        return y + 20
+
+    y = heading(page, "1 Introduction", y)
+    y = text_block(page, paragraph(1, 5), y)
+    y = heading(page, "2 Method", y + 6)
+    lines = wrap(paragraph(2, 4) + " " + EQ_LEAD, REGULAR, BODY, width)
+    right = left + max(_width(line, REGULAR, BODY) for line in lines)
+    for line in lines:
+        page.insert_text((left, y), line, fontname=REGULAR, fontsize=BODY)
+        y += LEADING
+    base = y + 22  # the equation's main baseline
+    x = 200.0
+
+    def put(text: str, x: float, y: float, size: float = BODY) -> float:
+        page.insert_text((x, y), text, fontname=REGULAR, fontsize=size)
+        return x + _width(text, REGULAR, size)
+
+    x = put("Attention(Q, K, V) = softmax(", x, base)
+    bar_left = x
+    end = put("QK", x + 2, base - 7)
+    end = put("T", end, base - 11, 7.0)
+    den = put("d", x + 6, base + 7)
+    put("k", den, base + 9, 7.0)
+    bar_right = max(end, den + 4) + 2
+    page.draw_line((bar_left, base - 3.5), (bar_right, base - 3.5), width=0.5)
+    put(")V", bar_right + 1, base)
+    put("(1)", right - _width("(1)", REGULAR, BODY), base)
+    y = base + 26
+    y = text_block(page, EQ_AFTER + " " + paragraph(3, 10), y)
+    page.insert_text(
+        (left, y), "The method " + " ".join(WORDS[:8]), fontname=REGULAR, fontsize=BODY
+    )
+    # The footnote at the foot of page 1, in smaller type, its mark run into its first word.
+    page.insert_text((left + 12, PAGE_H - 70), FOOTNOTE, fontname=REGULAR, fontsize=8)
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    y = text_block(page, CONTINUED + " " + paragraph(4, 3), 90.0)
+    y = heading(page, "3 Experiments", y + 6)
+    text_block(page, paragraph(5, 5), y)
+    doc.save(path)
+    doc.close()
+    return path

@@ -69,7 +69,19 @@ def test_sections_json_contract(corpus_settings: Settings) -> None:
         "page_start",
         "page_end",
         "text",
+        "blocks",
     }
+    # Each section's own body as typed blocks; §3.2.1 holds equation (1) as one block.
+    sdpa = next(s for s in sections if s["number"] == "3.2.1")
+    kinds = [b["kind"] for b in sdpa["blocks"]]
+    assert set(kinds) <= {"paragraph", "equation", "figure", "table", "footnote"}
+    (eq,) = [b for b in sdpa["blocks"] if b["kind"] == "equation"]
+    assert set(eq) == {"kind", "text", "page", "bbox", "number", "caption"}
+    assert (eq["number"], eq["page"], eq["caption"]) == ("1", 4, None)
+    assert eq["text"] == "Attention(Q, K, V) = softmax(QK^T / √d_k)V"
+    x0, y0, x1, y1 = eq["bbox"]
+    assert 0 <= x0 < x1 <= 612 and 0 <= y0 < y1 <= 792
+    assert kinds.index("equation") > 0 and kinds[-1] == "paragraph"
     top = [s for s in sections if s["level"] == 1]
     assert top[0]["role"] == "abstract" and top[-1]["role"] in {"references", "appendix"}
     method = next(s for s in sections if s["role"] == "method" and s["level"] == 1)
@@ -127,6 +139,12 @@ def test_read_opens_on_introduction_then_method(corpus_settings: Settings) -> No
     assert "Language model pre-training has been shown to be effective" in out
     one = run_reader(corpus_settings, "read", "1810.04805", "--section", "3.1")
     assert one.stdout.startswith("3.1 Pre-training BERT")
+    # Equations, figures and tables are marked where they stand; the formula is kept whole.
+    sdpa = run_reader(corpus_settings, "read", "1706.03762", "--section", "3.2").stdout
+    assert "[Equation (1), p.4]\n    Attention(Q, K, V) = softmax(QK^T / √d_k)V\n" in sdpa
+    assert "\n√dk\n" not in sdpa and ")V (1)" not in sdpa
+    assert "[Figure 2, p.4: Figure 2: (left) Scaled Dot-Product Attention." in sdpa
+    assert sdpa.index("3.2.1 Scaled Dot-Product Attention") < sdpa.index("[Equation (1)")
     missing = run_reader(corpus_settings, "read", "1810.04805", "--section", "99")
     assert missing.returncode != 0 and "no section '99'" in missing.stderr
 

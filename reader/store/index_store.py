@@ -187,7 +187,7 @@ class IndexStore:
                     tuple(values.values()),
                 )
                 self._conn.executemany(
-                    f"INSERT INTO sections VALUES ({', '.join('?' * 11)})",
+                    f"INSERT INTO sections VALUES ({', '.join('?' * 12)})",
                     [schema.section_row(record.id, i, s) for i, s in enumerate(sections)],
                 )
                 new_ids = [self._insert_chunk(c, rows[i]) for i, c in enumerate(chunks)]

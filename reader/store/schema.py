@@ -13,10 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import IndexCorruptError, IndexLockedError, IndexMissingError
-from reader.models import Chunk, PageMark, PaperRecord, Section, SectionRole, StoredChunk
+from reader.models import (
+    Block,
+    BlockKind,
+    Chunk,
+    PageMark,
+    PaperRecord,
+    Section,
+    SectionRole,
+    StoredChunk,
+)
 
 # Bump on any layout change: an older file then asks for `reader ingest --rebuild`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FORMAT = "reader-index"
 
 LIBRARY_SCHEMA = """
@@ -49,6 +58,7 @@ CREATE TABLE sections(
     text TEXT NOT NULL,
     body_end INTEGER NOT NULL,
     marks TEXT NOT NULL,                -- JSON list of [offset, page]
+    blocks TEXT NOT NULL,               -- JSON list of typed blocks (see block_json)
     PRIMARY KEY (paper_id, position)
 );
 -- AUTOINCREMENT: a chunk id is never reused, so a stale id can never name another passage.
@@ -142,8 +152,38 @@ def paper_from_row(row: sqlite3.Row) -> PaperRecord:
     )
 
 
+def block_json(block: Block) -> dict[str, Any]:
+    return {
+        "kind": block.kind.value,
+        "text": block.text,
+        "page": block.page,
+        "bbox": [round(v, 2) for v in block.bbox],
+        "offset": block.offset,
+        "number": block.number,
+        "caption": block.caption,
+    }
+
+
+def block_from_json(data: dict[str, Any]) -> Block:
+    try:
+        kind = BlockKind(data["kind"])
+    except ValueError:
+        kind = BlockKind.PARAGRAPH  # a kind added by a newer version reads as a paragraph
+    x0, y0, x1, y1 = (float(v) for v in data["bbox"])
+    return Block(
+        kind=kind,
+        text=str(data["text"]),
+        page=int(data["page"]),
+        bbox=(x0, y0, x1, y1),
+        offset=int(data["offset"]),
+        number=data.get("number"),
+        caption=data.get("caption"),
+    )
+
+
 def section_row(paper_id: str, position: int, section: Section) -> tuple[Any, ...]:
     marks = json.dumps([[m.offset, m.page] for m in section.marks])
+    blocks = json.dumps([block_json(b) for b in section.blocks], ensure_ascii=False)
     return (
         paper_id,
         position,
@@ -156,6 +196,7 @@ def section_row(paper_id: str, position: int, section: Section) -> tuple[Any, ..
         section.text,
         section.body_end,
         marks,
+        blocks,
     )
 
 
@@ -170,6 +211,7 @@ def section_from_row(row: sqlite3.Row) -> Section:
         text=row["text"],
         body_end=row["body_end"],
         marks=tuple(PageMark(int(o), int(p)) for o, p in json.loads(row["marks"])),
+        blocks=tuple(block_from_json(b) for b in json.loads(row["blocks"])),
     )
 
 

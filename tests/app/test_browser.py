@@ -27,7 +27,7 @@ from repo_paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-README_SHOTS = {"read.png", "ask.png", "concepts-zh.png"}
+README_SHOTS = {"read.png", "ask.png", "concepts-zh.png", "read-equation.png"}
 LANGUAGES = ["en", "zh"]
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 CHROMIUM_ARGS = [
@@ -240,6 +240,24 @@ def test_asking_a_question_cites_a_passage_that_opens_in_read(
     idle(page)
     save(page, tmp_path, "read.png")
     print(f"answered in {answered:.1f}s")  # shown with -s; the figure goes in the report
+
+
+def test_a_method_section_draws_its_equation_from_the_pdf(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    query = urllib.parse.urlencode({"paper": "1706.03762", "section": "3.2.1", "page": "4"})
+    open_in(page, app_url, "en")
+    page.goto(f"{app_url}/read?{query}")
+    expect = sync_api.expect
+    equation = page.locator("[data-testid=stImage]").filter(has_text="Equation (1) · p.4")
+    expect(equation).to_be_visible()
+    image = equation.locator("img")
+    # A crisp crop: the formula's box at 2.5x, wider than it is tall, and actually painted.
+    width, height = image.evaluate("i => [i.naturalWidth, i.naturalHeight]")
+    assert width > 3 * height > 0, (width, height)
+    expect(page.get_by_text("We compute the matrix of outputs as:")).to_be_visible()
+    idle(page)
+    save(page, tmp_path, "read-equation.png")
 
 
 def test_a_citation_deep_in_a_long_section_is_scrolled_into_view(

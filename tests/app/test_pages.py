@@ -26,7 +26,7 @@ from app_library import (
 )
 from repo_paths import ROOT
 
-from reader import Library, Section, SectionRole
+from reader import Block, BlockKind, Library, Section, SectionRole
 
 pytestmark = pytest.mark.slow  # the shared index is built by ingesting three real papers
 
@@ -151,7 +151,10 @@ def test_a_link_opens_the_section_at_the_cited_page_with_the_passage_highlighted
     }
     at = start(READ, link)
     assert at.header[0].value.replace("\\", "") == "3.2.1 Scaled Dot-Product Attention"
-    assert "highlighted: the cited passage" in str(at.get("image")[0].proto)
+    images = [str(image.proto) for image in at.get("image")]
+    # The equation in the text pane is drawn from the PDF; the page beside it is highlighted.
+    assert any('caption: "Equation (1) · p.4"' in i for i in images), images
+    assert any("highlighted: the cited passage" in i for i in images), images
     marked = [m.value for m in at.markdown if m.value.startswith(":orange-background[")]
     assert len(marked) == 1 and "counteract this effect" in marked[0]  # in the text too
 
@@ -339,18 +342,45 @@ def test_pdf_text_is_shown_escaped_never_as_markup() -> None:
     assert md("    indented code") == "indented code"
 
 
-def test_subsection_headings_are_split_from_the_paragraphs() -> None:
-    from app_pages.widgets import section_blocks
+def test_the_text_pane_shows_subsection_headings_blocks_and_footnotes_last() -> None:
+    from app_pages.widgets import reading_order
 
-    def section(number: str, title: str, text: str, level: int) -> Section:
-        return Section(number, title, level, SectionRole.METHOD, 1, 1, text, len(text))
+    def block(kind: BlockKind, text: str, offset: int) -> Block:
+        return Block(kind, text, 1, (0.0, 0.0, 10.0, 10.0), offset)
 
-    parent = section("3", "Model", "Intro text\nwraps here.\n\n3.1 Encoder\n\nStack of layers.", 1)
-    child = section("3.1", "Encoder", "Stack of layers.", 2)
-    assert section_blocks(parent, [child]) == [
-        (False, "Intro text wraps here."),
-        (True, "3.1 Encoder"),
-        (False, "Stack of layers."),
+    note = block(BlockKind.FOOTNOTE, "*Work done elsewhere.", 5)
+    parent = Section(
+        "3",
+        "Model",
+        1,
+        SectionRole.METHOD,
+        1,
+        1,
+        "x",
+        1,
+        blocks=(block(BlockKind.PARAGRAPH, "Intro text.", 0), note),
+    )
+    child = Section(
+        "3.1",
+        "Encoder",
+        2,
+        SectionRole.METHOD,
+        1,
+        1,
+        "y",
+        1,
+        blocks=(block(BlockKind.EQUATION, "y = f(x)", 0),),
+    )
+    bare = Section("3.2", "Decoder", 2, SectionRole.METHOD, 1, 1, "One.\n\nTwo.", 11)
+    shown = reading_order([parent, child, bare])
+    assert [b if isinstance(b, str) else b.text for b in shown] == [
+        "Intro text.",
+        "*Work done elsewhere.",
+        "3.1 Encoder",
+        "y = f(x)",
+        "3.2 Decoder",
+        "One.",
+        "Two.",
     ]
 
 

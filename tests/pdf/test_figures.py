@@ -1,5 +1,6 @@
 """Figure text: labels drawn inside figures leave the section text (so passages, answers and
-definitions), while captions, tables, equations and prose around them stay."""
+definitions), while captions, equations and prose around them stay; table cells are the table
+block's text, not its paragraphs'."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pdf_factory import (
 from repo_paths import PAPERS
 
 from reader.ingest.chunking import chunk_sections
-from reader.models import ExtractedPaper, SectionRole
+from reader.models import BlockKind, ExtractedPaper, SectionRole
 from reader.pdf.extract import extract_paper
 from reader.pdf.figures import split_figure_text
 from reader.pdf.graphics import clusters
@@ -40,8 +41,23 @@ def test_labels_leave_the_text_and_caption_table_equation_prose_stay(
     for label in DIAGRAM_LABELS + IMAGE_LABELS:
         assert label not in text, label
     assert FIGURE_CAPTION in text and TABLE_CAPTION in text
+    # Table cells are no prose: they are the table block's text, with its caption.
+    tables = [b for s in paper.sections for b in s.blocks if b.kind is BlockKind.TABLE]
+    assert len(tables) == 1 and TABLE_CAPTION in (tables[0].caption or "")
     for cell in TABLE_CELLS:
-        assert cell in text, cell
+        assert cell in tables[0].text, cell
+    prose = " ".join(
+        b.text for s in paper.sections for b in s.blocks if b.kind is BlockKind.PARAGRAPH
+    )
+    for cell in ("Throughput", "71.3", "oursnet", "75.9"):  # words the prose never uses
+        assert cell not in prose, cell
+        assert cell in text, cell  # the section's text keeps them: search finds a table
+    figures = [b for s in paper.sections for b in s.blocks if b.kind is BlockKind.FIGURE]
+    # Each figure block: its caption, and the words drawn in it.
+    assert [f.number for f in figures] == ["1", "2"]
+    assert FIGURE_CAPTION in (figures[0].caption or "")
+    assert all(label in figures[0].text for label in DIAGRAM_LABELS), figures[0].text
+    assert all(label in figures[1].text for label in IMAGE_LABELS), figures[1].text
     for part in EQUATION_PARTS:
         assert part in text, part
     for prose in ("Method begins here.", "After the figure the method goes on.", "The table"):

@@ -23,7 +23,7 @@ from reader.errors import (
     QueryError,
     ReaderError,
 )
-from reader.models import Chunk, PageMark, PaperRecord, Section, SectionRole
+from reader.models import Block, BlockKind, Chunk, PageMark, PaperRecord, Section, SectionRole
 from reader.settings import Settings
 from reader.store.index_store import LIBRARY, PROGRESS, VECTORS, IndexStore
 
@@ -45,7 +45,18 @@ def make_sections() -> list[Section]:
             (PageMark(0, 1), PageMark(33, 2)),
         ),
         Section("2", "Method", 1, SectionRole.METHOD, 2, 3, "Body.\n2.1 Sub\nSub text.", 5),
-        Section("2.1", "Sub", 2, SectionRole.METHOD, 3, 3, "Sub text.", 9),
+        Section(
+            "2.1", "Sub", 2, SectionRole.METHOD, 3, 3, "Sub text.", 9,
+            blocks=(
+                Block(BlockKind.PARAGRAPH, "Sub text.", 3, (72.0, 90.5, 540.0, 102.25), 0),
+                Block(BlockKind.EQUATION, "y = x_i^2 / √d_k", 3, (200, 110, 540, 130), 9, "1"),
+                Block(
+                    BlockKind.FIGURE, "q k encoder", 3, (72, 140, 300, 260), 9, "2",
+                    "Figure 2: An overview — 多头注意力.",
+                ),
+                Block(BlockKind.FOOTNOTE, "∗Work done elsewhere.", 3, (72, 700, 300, 710), 9),
+            ),
+        ),
     ]  # fmt: skip
 
 
@@ -148,7 +159,7 @@ def test_vector_search_with_filters(store: IndexStore) -> None:
         store.vector_search(np.ones(DIM + 1, dtype=np.float32), 3)
 
 
-def test_sections_round_trip_with_marks(store: IndexStore) -> None:
+def test_sections_round_trip_with_marks_and_blocks(store: IndexStore) -> None:
     fill(store, papers=1)
     sections = store.sections("p0")
     assert sections == make_sections()
