@@ -435,16 +435,3 @@ def split_scanned(page: PageText, scan: FigureScan) -> tuple[PageText, tuple[Lin
     if not dropped:
         return page, ()
     return replace(page, lines=tuple(kept)), tuple(dropped)
-
-
-def drop_figure_text(
-    pages: Sequence[PageText], body: float
-) -> tuple[list[PageText], list[tuple[Line, ...]]]:
-    """Every page without its figure text, and each page's figure text."""
-    out: list[PageText] = []
-    figure_text: list[tuple[Line, ...]] = []
-    for page in pages:
-        kept, dropped = split_figure_text(page, body)
-        out.append(kept)
-        figure_text.append(dropped)
-    return out, figure_text

@@ -8,8 +8,8 @@ from pathlib import Path
 from pdf_factory import CONTINUED, EQ_AFTER, EQ_LEAD, FOOTNOTE, make_equation_paper
 
 from reader.models import BlockKind
-from reader.pdf.equations import Glyphs, equation_text
 from reader.pdf.extract import extract_paper
+from reader.pdf.formula import Glyphs, equation_text
 from reader.settings import Settings
 
 
