@@ -549,3 +549,50 @@ def make_equation_paper(path: Path) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+SCRIPT_LINE_PLAIN = "Keys have dimension dk, values dmodel and weights WiQ; we square x2."
+
+
+def make_script_paper(path: Path) -> Path:
+    """A paper whose Method line sets sub- and superscripts in smaller type off the baseline
+    ("d" + lowered "k", "W" + "i" below + "Q" above) and a footnote mark after a word."""
+    doc = pymupdf.open()
+    left, width = 72.0, 468.0
+    page = doc.new_page(width=PAGE_W, height=PAGE_H)
+    page.insert_text((left, 90), "1 Introduction", fontname=BOLD, fontsize=12)
+    y = 110.0
+    for line in wrap(paragraph(1, 4), REGULAR, BODY, width):
+        page.insert_text((left, y), line, fontname=REGULAR, fontsize=BODY)
+        y += LEADING
+    y += 12
+    page.insert_text((left, y), "2 Method", fontname=BOLD, fontsize=12)
+    y += 20
+
+    def put(text: str, x: float, dy: float = 0.0, size: float = BODY) -> float:
+        page.insert_text((x, y + dy), text, fontname=REGULAR, fontsize=size)
+        return x + _width(text, REGULAR, size)
+
+    small = 0.7 * BODY
+    x = put("Keys have dimension d", left)
+    x = put("k", x, 1.5, small)
+    x = put(", values d", x)
+    x = put("model", x, 1.5, small)
+    x = put(" and weights W", x)
+    put("i", x, 1.5, small)
+    x = put("Q", x, -3.5, small)
+    x = put("; we square x", x)
+    x = put("2", x, -3.5, small)
+    x = put(". The library", x)
+    x = put("1", x, -3.5, small)
+    put(" is ours.", x)
+    y += LEADING
+    for line in wrap(paragraph(2, 3), REGULAR, BODY, width):
+        page.insert_text((left, y), line, fontname=REGULAR, fontsize=BODY)
+        y += LEADING
+    page.insert_text(
+        (left + 12, PAGE_H - 70), "1The library is open source.", fontname=REGULAR, fontsize=8
+    )
+    doc.save(path)
+    doc.close()
+    return path

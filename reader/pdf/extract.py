@@ -17,7 +17,8 @@ from reader.pdf.graphics import page_graphics
 from reader.pdf.headings import Heading, body_size, detect_headings
 from reader.pdf.layout import Line, PageText, page_lines, strip_furniture
 from reader.pdf.outline import OutlineEntry, outline_headings
-from reader.pdf.sections import build_sections, render, section_blocks
+from reader.pdf.paragraphs import render
+from reader.pdf.sections import build_sections, section_blocks
 from reader.pdf.textclean import clean_line
 from reader.pdf.visuals import Visual, equation_visual, find_visuals
 from reader.settings import Settings

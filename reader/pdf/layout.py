@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from reader.pdf.scripts import scripted_text
+
 # The rotated stamp arXiv prints on the left margin of page 1.
 ARXIV_STAMP = re.compile(
     r"^\s*arXiv:\s*(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?\s*\[[^\]]*\]\s+\d{1,2}\s+\w{3}\s+\d{4}\s*$"
@@ -56,6 +58,7 @@ class Line:
     first_in_block: bool = False
     kind: LineKind = LineKind.TEXT
     label: str = ""  # which equation, figure or table it belongs to (a page-unique key)
+    scripted: str = ""  # the text with sub- and superscripts marked ("d_k"), "" if it has none
 
     @property
     def caps(self) -> bool:
@@ -103,6 +106,7 @@ class _Proto(NamedTuple):
     size: float
     max_size: float
     bold: bool
+    scripted: str = ""
 
 
 _bold_cache: dict[tuple[str, int], bool] = {}
@@ -159,6 +163,7 @@ def _merge_block_lines(block: dict[str, Any]) -> list[_Proto]:
 
 def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
     parts: list[str] = []
+    owners: list[dict[str, Any] | None] = []  # each part's span (None for a space put in)
     sizes: dict[float, int] = {}
     max_size = 0.0
     bold = True
@@ -180,18 +185,22 @@ def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
                     rejoin = parts[-1] == " "
                     if rejoin:
                         parts.pop()
+                        owners.pop()
                     last_x1 = span["bbox"][2]
                     continue
             if rejoin:
                 rejoin = False
                 if text[:1].isalnum():
                     parts.append(" ")
+                    owners.append(None)
             sx0 = span["bbox"][0]
             gap = sx0 - last_x1 if last_x1 is not None else 0.0
             spaced = (parts and parts[-1].endswith(" ")) or text.startswith(" ")
             if gap > 0.2 * span["size"] and parts and not spaced:
                 parts.append(" ")
+                owners.append(None)
             parts.append(text)
+            owners.append(span)
             last_x1 = span["bbox"][2]
             stripped = text.strip()
             if stripped:
@@ -207,7 +216,9 @@ def _make_line(group: list[dict[str, Any]], box: list[float]) -> _Proto | None:
         return None
     size = max(sizes, key=sizes.__getitem__) if sizes else 0.0
     bold = bold and letters > 0
-    return _Proto(box[0], box[1], box[2], box[3], text, size, max_size or size, bold)
+    # Only a line set in more than one size can have scripts.
+    scripted = scripted_text(list(zip(parts, owners, strict=True))) if len(sizes) > 1 else ""
+    return _Proto(box[0], box[1], box[2], box[3], text, size, max_size or size, bold, scripted)
 
 
 def _is_footnote_mark(span: dict[str, Any], main: dict[str, Any], before: str) -> bool:
@@ -320,7 +331,16 @@ def _mark_paragraphs(lines: list[_Proto], page: int, block: int) -> list[Line]:
                 start = True  # hanging indent: a new reference or list item
             elif prev.bold and not line.bold and prev.x1 < block_x1 - 0.3 * (block_x1 - block_x0):
                 start = True  # a bold heading line above its first body line
-        out.append(Line(page, *line, block=block, para_start=start, first_in_block=i == 0))
+        out.append(
+            Line(
+                page,
+                *line[:8],
+                block=block,
+                para_start=start,
+                first_in_block=i == 0,
+                scripted=line.scripted,
+            )
+        )
     return out
 
 

@@ -1,21 +1,16 @@
-"""The section tree: headings plus the clean text between them, with pages and roles."""
+"""The section tree: headings plus the clean text between them, with pages, roles and blocks."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from reader.models import Block, BlockKind, PageMark, Section, SectionRole
-from reader.pdf.graphics import union
 from reader.pdf.headings import Heading
-from reader.pdf.layout import Box, Line, LineKind
-from reader.pdf.textclean import clean_line, hyphenated_forms, words_of, wrap_join
+from reader.pdf.layout import Line, LineKind
+from reader.pdf.paragraphs import CAPTIONS, CUT, Piece, RenderedText, render
 from reader.pdf.visuals import Visual
 
-_NUMBERS_ONLY = re.compile(r"^[\d\s.,;:%+\-−–×x()/\[\]]*$")
-_LIST_MARK = re.compile(r"^(\[\d+\]|[•·▪◦∗*–-]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
-_SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]?$")
 _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
     (SectionRole.ABSTRACT, re.compile(r"^abstract$")),
     (SectionRole.REFERENCES, re.compile(r"^(references|bibliography|literature cited)$")),
@@ -40,156 +35,6 @@ _ROLE_PATTERNS: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
 )
 # Top-level sections that are never the paper's method.
 _NOT_METHOD = re.compile(r"acknowledg|broader impact|ethic|reproducib|author contrib|funding")
-
-
-_CAPTIONS = (LineKind.FIGURE_CAPTION, LineKind.TABLE_CAPTION)
-# Lines the blocks cut out of the paragraphs they read on in.
-_CUT = (LineKind.EQUATION, LineKind.TABLE_CELL, LineKind.FOOTNOTE)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One paragraph of the rendered text and what it is: running text, an equation, a
-    figure's or table's caption, or a footnote (LineKind of its lines)."""
-
-    offset: int
-    length: int
-    kind: LineKind
-    label: str
-    page: int
-    bbox: Box
-
-
-@dataclass(frozen=True)
-class RenderedText:
-    """The whole paper's body text, where each line's text starts in it, and its pieces:
-    paragraphs, plus each line of an equation, a table's cells or a footnote."""
-
-    text: str
-    starts: tuple[int, ...]  # per line index; heading lines point at their heading paragraph
-    pieces: tuple[Piece, ...] = ()
-
-
-def render(lines: Sequence[Line], heads: Sequence[Heading]) -> RenderedText:
-    """Join lines into clean paragraphs; each heading becomes its own "number title" paragraph.
-
-    Equations, table cells and footnotes read on in the text as they always did (search and
-    answers see what they saw); each of their lines is also recorded as a piece, so the blocks
-    can cut them out of the paragraphs afterwards. A caption is a paragraph of its own.
-    """
-    vocab, compounds = _hyphen_evidence(lines)
-    head_at = {h.index: h for h in heads}
-    parts: list[str] = []
-    pieces: list[Piece] = []
-    length = 0  # length of "\n\n".join(parts)
-    para = ""
-    para_start = 0
-    para_lines: list[Line] = []
-    starts = [0] * len(lines)
-    skip_until = -1
-    continuable = False
-    prev: Line | None = None
-
-    def close() -> None:
-        nonlocal para, length
-        if para and not _NUMBERS_ONLY.match(para):  # axis ticks and table debris carry no text
-            parts.append(para)
-            length = para_start + len(para)
-            first = para_lines[0]
-            box = union([_box(ln) for ln in para_lines if ln.page == first.page])
-            kind, label = _flow_kind(first), _flow_label(first)
-            pieces.append(Piece(para_start, len(para), kind, label, first.page, box))
-        para = ""
-        para_lines.clear()
-
-    for i, line in enumerate(lines):
-        if i < skip_until:
-            starts[i] = starts[i - 1]
-            continue
-        head = head_at.get(i)
-        if head is not None:
-            close()
-            para_start = length + 2 if parts else 0
-            starts[i] = para_start
-            para = f"{head.number} {head.title}".strip()
-            para_lines.clear()
-            if para and not _NUMBERS_ONLY.match(para):
-                parts.append(para)
-                length = para_start + len(para)
-            para = ""
-            skip_until = i + head.span
-            continuable = False
-            continue
-        text = clean_line(line.text)
-        if not text:
-            starts[i] = length + 2 if parts or para else 0
-            continue
-        new_para = line.para_start
-        if new_para and continuable and para and prev is not None:
-            new_para = not _continues(para, text, prev, line)
-        kind = _flow_kind(line)
-        if prev is not None and (kind, _flow_label(line)) != (_flow_kind(prev), _flow_label(prev)):
-            new_para = True  # a caption is never part of the paragraph around it
-        elif prev is not None and kind in _CAPTIONS:
-            new_para = False  # a caption is one paragraph, whatever blocks PyMuPDF made
-        if new_para or not para:
-            close()
-            para_start = length + 2 if parts else 0
-            para = text
-            starts[i] = para_start
-        else:
-            para = wrap_join(para, text, vocab, compounds)
-            starts[i] = para_start + len(para) - len(text)
-        para_lines.append(line)
-        if line.kind in _CUT:
-            pieces.append(Piece(starts[i], len(text), line.kind, line.label, line.page, _box(line)))
-        continuable = kind is LineKind.TEXT
-        prev = line
-    close()
-    return RenderedText("\n\n".join(parts), tuple(starts), tuple(pieces))
-
-
-def _flow_kind(line: Line) -> LineKind:
-    """How a line runs in the text: equations, cells and footnotes read on as text."""
-    return LineKind.TEXT if line.kind in _CUT else line.kind
-
-
-def _flow_label(line: Line) -> str:
-    return "" if _flow_kind(line) is LineKind.TEXT else line.label
-
-
-def _box(line: Line) -> Box:
-    return (line.x0, line.y0, line.x1, line.y1)
-
-
-def _continues(para: str, text: str, prev: Line, line: Line) -> bool:
-    """Whether a new block carries on the open paragraph (next column, next page, or a block
-    split PyMuPDF made inside a paragraph)."""
-    if _SENTENCE_END.search(para) or _LIST_MARK.match(text):
-        return False
-    if text[0].islower():
-        return True
-    # Unfinished sentence and the very next line below in the same column.
-    return (
-        line.page == prev.page
-        and abs(line.x0 - prev.x0) < 30
-        and 0 <= line.y0 - prev.y1 < 0.8 * max(line.size, 1.0)
-    )
-
-
-def _hyphen_evidence(lines: Sequence[Line]) -> tuple[set[str], set[str]]:
-    """Words and hyphenated compounds printed whole in the paper (not split at a line end)."""
-    texts = []
-    prev_hyphen = False
-    for line in lines:
-        text = line.text
-        if prev_hyphen:
-            text = text.split(" ", 1)[1] if " " in text else ""
-        prev_hyphen = text.endswith("-")
-        if prev_hyphen:
-            text = text.rsplit(" ", 1)[0] if " " in text else ""
-        texts.append(text)
-    return words_of(texts), hyphenated_forms(texts)
 
 
 def build_sections(
@@ -267,7 +112,7 @@ def section_blocks(
             span = equations.setdefault(piece.label, [piece.offset, stop])
             span[0], span[1] = min(span[0], piece.offset), max(span[1], stop)
         elif piece.kind is LineKind.TABLE_CELL:
-            cells.setdefault(piece.label, []).append(rendered.text[piece.offset : stop])
+            cells.setdefault(piece.label, []).append(rendered.scripted(piece.offset, stop))
             cuts.append((piece.offset, stop, False))
         elif piece.kind is LineKind.FOOTNOTE:
             cuts.append((piece.offset, stop, False))
@@ -284,11 +129,11 @@ def section_blocks(
                 Block(BlockKind.EQUATION, visual.text, visual.page, visual.box, a - start, number)
             )
     for piece in rendered.pieces:
-        if piece.kind in _CUT or not start <= piece.offset < end:
+        if piece.kind in CUT or not start <= piece.offset < end:
             continue
-        text = rendered.text[piece.offset : piece.offset + piece.length]
+        text = rendered.scripted(piece.offset, piece.offset + piece.length)
         visual = visuals.get(piece.label)
-        if piece.kind in _CAPTIONS and visual is not None:
+        if piece.kind in CAPTIONS and visual is not None:
             inner = visual.text
             if visual.kind is BlockKind.TABLE:
                 inner = " ".join(cells.get(piece.label, ()))
@@ -304,12 +149,12 @@ def section_blocks(
                 )
             )
             continue
-        for offset, prose in _prose_of(rendered.text, piece, cuts):
+        for offset, prose in _prose_of(rendered, piece, cuts):
             out.append(Block(BlockKind.PARAGRAPH, prose, piece.page, piece.bbox, offset - start))
     out.sort(key=lambda b: b.offset)
     for note in notes.values():
         text = " ".join(
-            " ".join(rendered.text[p.offset : p.offset + p.length].split()) for p in note
+            " ".join(rendered.scripted(p.offset, p.offset + p.length).split()) for p in note
         )
         first = note[0]
         out.append(Block(BlockKind.FOOTNOTE, text, first.page, first.bbox, first.offset - start))
@@ -317,10 +162,11 @@ def section_blocks(
 
 
 def _prose_of(
-    doc: str, paragraph: Piece, cuts: Sequence[tuple[int, int, bool]]
+    rendered: RenderedText, paragraph: Piece, cuts: Sequence[tuple[int, int, bool]]
 ) -> list[tuple[int, str]]:
     """A paragraph's prose as (offset, text) runs: cells and footnotes cut out and the prose
-    around them joined; an equation ends one run and the next begins after it."""
+    around them joined; an equation ends one run and the next begins after it. Sub- and
+    superscripts are marked ("d_k") in this text, not in the section's."""
     runs: list[tuple[int, str]] = []
     cursor = paragraph.offset
     stop = paragraph.offset + paragraph.length
@@ -328,9 +174,10 @@ def _prose_of(
     for c0, c1, equation in [*cuts, (stop, stop, True)]:
         if c1 <= cursor or c0 > stop:
             continue
-        piece = " ".join(doc[cursor : min(c0, stop)].split())
+        piece = " ".join(rendered.scripted(cursor, min(c0, stop)).split())
         if piece:
-            lead = cursor + len(doc[cursor:c0]) - len(doc[cursor:c0].lstrip())
+            gap = rendered.text[cursor:c0]
+            lead = cursor + len(gap) - len(gap.lstrip())
             if joined and runs:
                 runs[-1] = (runs[-1][0], f"{runs[-1][1]} {piece}")
             else:

@@ -25,6 +25,14 @@ _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 _TOKEN = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PLURAL_ACRONYM = re.compile(r"^([A-Z]{2,})s$")
+# A script written the way the Read view shows it ("d_k", "W_i^Q", "10^{-4}"): the index
+# holds the printed letters run together ("dk", "WiQ", "10-4").
+_BRACED_SCRIPT = re.compile(r"(?<=[\w})])[_^]\{([^{}\s]*)\}")
+# A bare "_" after a longer word is an identifier's ("self_attention"), not a subscript.
+_BARE_SUBSCRIPT = re.compile(r"(?<![\w])(\w{1,3})_(?=[\w(])")
+_BARE_SUPERSCRIPT = re.compile(r"(?<=[\w})])\^(?=[\w(])")
+# "d k": a subscript typed with a space, a letter and then a lower-case letter or a digit.
+_SPACED_SCRIPT = re.compile(r"(?<![\w-])([A-Za-z]) ([a-z0-9])(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,25 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def unscripted(text: str) -> str:
+    """Sub- and superscripts as the index holds them: "d_k", "d k" and "dk" all read "dk"
+    ("d_{model}" → "dmodel", "W_i^Q" → "WiQ"); a lone "a" or "I" is never joined."""
+    for _ in range(3):  # nested braces, innermost first
+        joined = _BRACED_SCRIPT.sub(r"\1", text)
+        if joined == text:
+            break
+        text = joined
+    text = _BARE_SUPERSCRIPT.sub("", _BARE_SUBSCRIPT.sub(r"\1", text))
+    return _SPACED_SCRIPT.sub(_join_spaced, text)
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if first.lower() in STOP_WORDS or second in STOP_WORDS:
+        return match.group(0)
+    return first + second
+
+
 def _variants(raw: str) -> list[str]:
     """Lower-case terms for one raw query token (hyphen, underscore, camel case, plural acronym)."""
     plural = _PLURAL_ACRONYM.match(raw)
@@ -68,7 +95,7 @@ def _variants(raw: str) -> list[str]:
 
 def normalize_query(text: str, max_chars: int) -> NormalizedQuery:
     """Normalise a query; `terms` drops stop words and lone letters (except in compounds)."""
-    clean = normalize_text(text[: max_chars * 2])[:max_chars].rstrip()
+    clean = unscripted(normalize_text(text[: max_chars * 2])[:max_chars].rstrip())
     raw_tokens = _TOKEN.findall(clean)
     terms: list[str] = []
     i = 0
@@ -104,7 +131,8 @@ def fts_expression(q: NormalizedQuery) -> str | None:
         if len(words) == 1:
             word = words[0]
             # "qformer" may be written "Q-Former": also try a one-letter prefix as its own token.
-            if len(word) >= 5 and word.isalpha() and word.isascii():
+            # "dk" may be printed "d k" (a subscript set apart).
+            if (len(word) >= 5 or len(word) == 2) and word.isalpha() and word.isascii():
                 parts.append(f"({_quote(word)} OR {_quote(word[0] + ' ' + word[1:])})")
             else:
                 parts.append(_quote(word))
