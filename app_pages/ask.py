@@ -10,6 +10,7 @@ from app_pages.widgets import (
     ingest_status,
     md,
     no_index_notice,
+    printed_answer,
     read_link,
     role_name,
     searched_in_english,
@@ -84,7 +85,10 @@ def _show(lib: Library, answer: Answer) -> None:
         st.warning(t("ask.not_found"))
     else:
         with st.container(border=True):
-            st.markdown(md(answer.answer))
+            if answer.printed:
+                printed_answer(lib, answer.printed)
+            else:
+                st.markdown(md(answer.answer))
             st.caption(t("ask.generated") if answer.generated else t("ask.quoted"))
     if answer.citations and not answer.abstained:
         st.markdown(t("ask.sources"))
@@ -96,7 +100,10 @@ def _show(lib: Library, answer: Answer) -> None:
     if len(answer.options) > 1:
         with st.expander(t("ask.other_answers"), expanded=False):
             for option in answer.options[1:]:
-                st.markdown(md(option.answer))
+                if option.printed:
+                    printed_answer(lib, option.printed)
+                else:
+                    st.markdown(md(option.answer))
                 first = option.citations[0] if option.citations else None
                 if first is not None:
                     read_link(first.label, first.paper_id, first.section, first.page, first.quote)

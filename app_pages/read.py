@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.i18n import language, t
 from app_pages.session import library
 from app_pages.widgets import (
+    drawn_block,
     md,
     no_index_notice,
     plan_focus,
@@ -18,7 +19,7 @@ from app_pages.widgets import (
     shown_errors,
     with_chinese_name,
 )
-from reader import Block, BlockKind, Library, PaperRecord, ReaderError, ReadingList, Section
+from reader import BlockKind, Library, PaperRecord, ReaderError, ReadingList, Section
 
 # Session keys. Widgets have their own ("w_…") keys, which Streamlit drops when another page is
 # shown, so the choice is also kept under a plain key and survives a visit to Ask.
@@ -206,7 +207,7 @@ def _section_text(paper: PaperRecord, section: Section, cited: str | None) -> No
                     footnotes_open = True
                 st.caption(md(item.text))
             elif item.kind is not BlockKind.PARAGRAPH:
-                _drawn_block(paper, item)
+                drawn_block(paper.id, paper.sha256, item)
             elif quotes(item.text, cited) and not shown_cited:
                 with st.container(key=CITED_KEY):
                     st.markdown(f":orange-background[{md(item.text)}]")  # the cited passage
@@ -222,29 +223,6 @@ def _section_text(paper: PaperRecord, section: Section, cited: str | None) -> No
         # Once per citation followed: later reruns (marking read, a note) keep the reader's place.
         st.session_state[SCROLLED] = place
         _scroll_into_view(CITED_KEY)
-
-
-def _drawn_block(paper: PaperRecord, block: Block) -> None:
-    """An equation, figure or table as the PDF draws it, with its number and caption; its
-    text (the formula) is shown if the PDF cannot be drawn."""
-    key = {BlockKind.EQUATION: "read.equation", BlockKind.FIGURE: "read.figure"}.get(
-        block.kind, "read.table"
-    )
-    label = t(key, number=block.number or "", page=block.page)
-    try:
-        png = _block_png(paper.id, paper.sha256, block)
-    except ReaderError:
-        st.markdown(md(f"{label}: {block.text}" if block.kind is BlockKind.EQUATION else label))
-        return
-    st.image(png, caption=label, width="content")
-    if block.caption:
-        st.caption(md(block.caption))
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _block_png(paper_id: str, sha256: str, block: Block) -> bytes:
-    # One crop per page and box; sha256 in the key: a different PDF renders afresh.
-    return library().block_image(paper_id, block).png
 
 
 def _scroll_into_view(key: str) -> None:

@@ -1,4 +1,5 @@
-"""Small pieces the pages share: safe text, error notices, ingest progress, links to Read."""
+"""Small pieces the pages share: safe text, error notices, ingest progress, links to Read,
+equations, figures and tables drawn from the PDF."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from app_pages.i18n import language, t, t_or
-from app_pages.session import READ_PAGE
+from app_pages.session import READ_PAGE, library
 from reader import (
     Block,
     BlockKind,
@@ -17,6 +18,7 @@ from reader import (
     IngestJobState,
     Library,
     PaperEntry,
+    QuotedBlock,
     ReaderError,
     Section,
 )
@@ -117,6 +119,38 @@ def read_link(
     if quote:
         params["hl"] = " ".join(quote.split())[:400]  # keeps the URL short
     st.page_link(READ_PAGE, label=md(label), icon=":material/menu_book:", query_params=params)
+
+
+def drawn_block(paper_id: str, sha256: str, block: Block) -> None:
+    """An equation, figure or table as the PDF draws it, with its number and caption; its
+    text (the formula) is shown if the PDF cannot be drawn."""
+    key = {BlockKind.EQUATION: "read.equation", BlockKind.FIGURE: "read.figure"}.get(
+        block.kind, "read.table"
+    )
+    label = t(key, number=block.number or "", page=block.page)
+    try:
+        png = _block_png(paper_id, sha256, block)
+    except ReaderError:
+        st.markdown(md(f"{label}: {block.text}" if block.kind is BlockKind.EQUATION else label))
+        return
+    st.image(png, caption=label, width="content")
+    if block.caption:
+        st.caption(md(block.caption))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _block_png(paper_id: str, sha256: str, block: Block) -> bytes:
+    # One crop per page and box; sha256 in the key: a different PDF renders afresh.
+    return library().block_image(paper_id, block).png
+
+
+def printed_answer(lib: Library, parts: Sequence[QuotedBlock]) -> None:
+    """An answer as printed: its sentences, a quoted equation drawn from the PDF."""
+    for part in parts:
+        if part.block.kind is BlockKind.PARAGRAPH:
+            st.markdown(md(part.block.text))
+        else:
+            drawn_block(part.paper_id, lib.paper(part.paper_id).sha256, part.block)
 
 
 def reading_order(parts: Sequence[Section]) -> list[str | Block]:

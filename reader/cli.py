@@ -13,7 +13,7 @@ import click
 from reader.errors import ReaderError
 from reader.models import SearchFilters, SectionRole
 from reader.settings import Settings
-from reader.textview import section_text, wrap
+from reader.textview import printed_text, section_text, wrap
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = click.Choice([r.value for r in SectionRole])
@@ -267,7 +267,7 @@ def ask(
         return
     if answer.query_used:
         echo_mapping(answer.query_used, answer.unmatched)
-    click.echo(wrap(answer.answer))
+    click.echo(printed_text(answer.printed) if answer.printed else wrap(answer.answer))
     if answer.citations and not answer.abstained:
         click.echo()
         for label in dict.fromkeys(c.label for c in answer.citations):  # one line per place
@@ -275,7 +275,9 @@ def ask(
     for number, option in enumerate(answer.options[1:shown], start=2):
         click.echo()
         click.secho(f"Answer {number} (score {option.score:.2f}):", dim=True)
-        click.echo(wrap(option.answer, "  "))
+        click.echo(
+            printed_text(option.printed, "  ") if option.printed else wrap(option.answer, "  ")
+        )
     if answer.hits:
         click.echo()
         if answer.missing_paper is not None:

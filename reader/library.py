@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.answers.printed import section_lookup, with_printed
 from reader.errors import CatalogError, PaperNotFoundError, QueryError
 from reader.ingest.pipeline import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
 from reader.models import (
@@ -338,6 +339,7 @@ class Library:
         mapping = self._in_the_papers_words(self.map_query(question))
         paper_ids, role = self._resolve(filters or SearchFilters())
         answer = self._answerer.ask(mapping.english, paper_ids, role)
+        answer = with_printed(answer, section_lookup(self.store.sections))
         if not mapping.chinese:
             return answer
         return replace(

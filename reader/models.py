@@ -257,12 +257,24 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class QuotedBlock:
+    """A piece of an answer as printed: a paragraph of quoted sentences (their citation label
+    at the end) or a quoted equation, and the paper it is from."""
+
+    paper_id: str
+    block: Block
+
+
+@dataclass(frozen=True)
 class AnswerOption:
     """One answer from one passage (or a near-tie pair), with its score (higher is better)."""
 
     answer: str
     citations: tuple[Citation, ...]
     score: float
+    # The answer as the Read view prints it: scripts marked, a quoted formula as its equation
+    # block; () when the stored sections could not place it (show `answer`).
+    printed: tuple[QuotedBlock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,6 +301,7 @@ class Answer:
     # words that had no English match (left out of it).
     query_used: str | None = None
     unmatched: tuple[str, ...] = ()
+    printed: tuple[QuotedBlock, ...] = ()  # `answer` as printed (see AnswerOption.printed)
 
 
 # ---------------------------------------------------------------- concepts

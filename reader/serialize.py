@@ -15,6 +15,7 @@ from reader.models import (
     IngestReport,
     PaperRecord,
     QueryMapping,
+    QuotedBlock,
     Section,
 )
 
@@ -72,6 +73,10 @@ def block_json(block: Block) -> dict[str, Any]:
     }
 
 
+def quoted_json(quoted: QuotedBlock) -> dict[str, Any]:
+    return {"paper_id": quoted.paper_id, **block_json(quoted.block)}
+
+
 def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:
     return [
         {"paper_id": c.paper_id, "section": c.section, "page": c.page, "quote": c.quote}
@@ -87,8 +92,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "abstained": answer.abstained,
         "generated": answer.generated,
         "citations": citations_json(answer.citations),
+        "printed": [quoted_json(q) for q in answer.printed],
         "answers": [
-            {"answer": o.answer, "citations": citations_json(o.citations), "score": o.score}
+            {
+                "answer": o.answer,
+                "citations": citations_json(o.citations),
+                "score": o.score,
+                "printed": [quoted_json(q) for q in o.printed],
+            }
             for o in answer.options
         ],
         "missing_paper": {"id": missing.id, "title": missing.title} if missing else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from reader.models import Block, BlockKind, Section
+from reader.models import Block, BlockKind, QuotedBlock, Section
 
 WIDTH = 100
 
@@ -22,21 +22,27 @@ def wrap(text: str, indent: str = "") -> str:
     )
 
 
-def block_text(block: Block) -> str:
+def block_text(block: Block, indent: str = "") -> str:
     """One block as the terminal shows it."""
     if block.kind is BlockKind.PARAGRAPH:
-        return wrap(block.text)
+        return wrap(block.text, indent)
     if block.kind is BlockKind.EQUATION:
         label = f"Equation ({block.number})" if block.number else "Equation"
-        return f"[{label}, p.{block.page}]\n{wrap(block.text, '    ')}"
+        return f"{indent}[{label}, p.{block.page}]\n{wrap(block.text, indent + '    ')}"
     if block.kind is BlockKind.FOOTNOTE:
-        return wrap(block.text, "  ")
+        return wrap(block.text, indent + "  ")
     name = "Figure" if block.kind is BlockKind.FIGURE else "Table"
     label = f"{name} {block.number}" if block.number else name
     caption = " ".join((block.caption or "").split())
     return wrap(
-        f"[{label}, p.{block.page}: {caption}]" if caption else f"[{label}, p.{block.page}]"
+        f"[{label}, p.{block.page}: {caption}]" if caption else f"[{label}, p.{block.page}]",
+        indent,
     )
+
+
+def printed_text(parts: Sequence[QuotedBlock], indent: str = "") -> str:
+    """An answer as printed: its sentences wrapped, a quoted equation as `read` shows it."""
+    return "\n".join(block_text(q.block, indent) for q in parts)
 
 
 def section_text(parts: Sequence[Section]) -> str:

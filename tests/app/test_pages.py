@@ -258,6 +258,22 @@ def test_asking_within_one_paper_cites_only_that_paper(
     assert cited and all("paper=1606.08415" in q for q in cited)
 
 
+def test_an_answer_quoting_a_formula_draws_its_equation_from_the_pdf(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    use(monkeypatch, shared)
+    at = start(ASK)
+    at.text_input(key="ask_question").input("What is the formula of the feed-forward network?")
+    at.selectbox(key="ask_paper").set_value("1706.03762")
+    next(b for b in at.button if b.label == "Ask").click().run()
+    assert not at.exception
+    drawn = [str(e.proto) for e in at.get("image")]
+    assert any("Equation (2) · p.5" in d for d in drawn), drawn
+    # The text-layer pieces of the formula are not shown as the answer's words.
+    answer = texts(at).split("Supporting passages")[0]
+    assert "xW1 + b1" not in answer and "two linear transformations" in answer
+
+
 def test_an_empty_question_asks_for_one(monkeypatch: pytest.MonkeyPatch, shared: Path) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
