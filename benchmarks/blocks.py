@@ -4,7 +4,8 @@
 
 Without arguments it reads every PDF of ../shared/papers that tests/data/printed-blocks.yaml
 counts. Prints per paper found/printed for each numbered kind, the numbers missed or extra,
-and how many unnumbered display equations were found; with --list, every equation's text (to
+how many unnumbered display equations were found and how many sub- and superscripts the
+paragraphs mark; with --list, every equation's text (to
 check the symbols, and that no prose is among them, by eye).
 """
 
@@ -56,7 +57,11 @@ def main() -> None:
                 notes.append(f"{name} extra {', '.join(f'{n} p{p}' for n, p in extra)}")
         unnumbered = sum(1 for b in blocks if b.kind is BlockKind.EQUATION and not b.number)
         totals["unnumbered"] += unnumbered
-        notes.insert(0, f"{unnumbered} unnumbered equations")
+        scripts = sum(
+            b.text.count("_") + b.text.count("^") for b in blocks if b.kind is BlockKind.PARAGRAPH
+        )
+        totals["scripts"] += scripts
+        notes.insert(0, f"{unnumbered} unnumbered equations, {scripts} scripts in prose")
         print(f"{pdf.stem:<12} {cells[0]:>10} {cells[1]:>9} {cells[2]:>8}  {'; '.join(notes)}")
         if args.list:
             for b in blocks:
@@ -69,7 +74,7 @@ def main() -> None:
             f"(+{totals[name + ' extra']} extra)"
             for name in KINDS
         )
-        + f"  unnumbered equations {totals['unnumbered']}"
+        + f"  unnumbered equations {totals['unnumbered']}  scripts in prose {totals['scripts']}"
     )
 
 
