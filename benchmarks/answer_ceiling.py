@@ -58,7 +58,7 @@ def collect(index_dir: Path) -> list[Candidates]:
     for item in questions:
         q = retriever.normalize(item["question"])
         pool = retriever.candidates(q, POOL)
-        found = windows(answerer.question(q.text), pool, settings.max_answer_chars)[:DEPTH]
+        found = windows(answerer.question(q), pool, settings.max_answer_chars)[:DEPTH]
         qv = retriever.query_vector(q.text)
         sentences = sorted({s for w in found for s in w.sentences})
         vec = dict(zip(sentences, library.embedder.embed(sentences), strict=True))

@@ -14,6 +14,7 @@ from reader.errors import LLMError
 from reader.models import Answer, AnswerOption, Citation, Hit, PaperRef, SectionRole
 from reader.settings import Settings
 from reader.text.definitions import defined_term
+from reader.text.query import NormalizedQuery
 from reader.text.stems import as_printed, match_stems
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class Answerer:
         if missing is not None:
             # Another paper's passage that shares the words is not an answer about this one.
             return Answer(question, missing_text(missing), True, (), shown, missing_paper=missing)
-        ranked = self.choose(q.text, pool)
+        ranked = self.choose(q, pool)
         if not ranked:
             return Answer(question, NOT_FOUND, True, (), shown)
         options = [self._option(pool, group, score) for score, group in ranked]
@@ -134,23 +135,23 @@ class Answerer:
         paper = names.missing[0]
         return PaperRef(paper.id, paper.title or paper.short_name or paper.id)
 
-    def question(self, query_text: str) -> Question:
+    def question(self, q: NormalizedQuery) -> Question:
         """The question's weighted terms, the term it asks to define, its answer type."""
+        query_text, typed = q.text, q.typed or q.text
         names = self.retriever.names(query_text)
         named = names.asked
         # Inside a paper the question names, its name ("BERT") tells sentences apart poorly.
         only = next(iter(named)) if len(named) == 1 else None
         weights = self.retriever.match_weights(query_text, names.stems, only)
         stems = frozenset(match_stems(as_printed(query_text)))
-        return Question(
-            weights, stems, defined_term(query_text), answer_type(query_text), named, names.stems
-        )
+        return Question(weights, stems, defined_term(typed), answer_type(typed), named, names.stems)
 
-    def choose(self, query_text: str, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:
+    def choose(self, q: NormalizedQuery, pool: Sequence[Hit]) -> list[tuple[float, list[Window]]]:
         """Answers, best first, each from passages no better answer quotes: the window with
         the best dense + lexical score (with a near-tie from elsewhere when both fit the length
         budget), then the next best windows. None when the evidence is weak."""
-        candidates = windows(self.question(query_text), pool, self.settings.max_answer_chars)
+        candidates = windows(self.question(q), pool, self.settings.max_answer_chars)
+        query_text = q.text
         # Embedding is the cost of `ask`: only the sentences of the lexically best windows are
         # embedded, in one batch, and a window's vector is the length-weighted mean of its
         # sentences' (close to a mean-pooled embedding of the window, at no extra model call).

@@ -304,4 +304,4 @@ def best_sentence_coverage(text: str, weights: dict[str, float]) -> float:
 def without_stems(q: NormalizedQuery, stems: frozenset[str]) -> NormalizedQuery:
     """The query minus the terms made only of `stems`."""
     kept = tuple(t for t in q.terms if not all(word_stem(w) in stems for w in t.split()))
-    return NormalizedQuery(q.text, kept)
+    return NormalizedQuery(q.text, kept, q.typed)

@@ -45,6 +45,9 @@ class NormalizedQuery:
 
     text: str
     terms: tuple[str, ...]
+    # As typed, before scripts were run together ("u_t"): what a question asks for and which
+    # term it asks to define are read from this.
+    typed: str = ""
 
     @property
     def has_words(self) -> bool:
@@ -95,7 +98,8 @@ def _variants(raw: str) -> list[str]:
 
 def normalize_query(text: str, max_chars: int) -> NormalizedQuery:
     """Normalise a query; `terms` drops stop words and lone letters (except in compounds)."""
-    clean = unscripted(normalize_text(text[: max_chars * 2])[:max_chars].rstrip())
+    typed = normalize_text(text[: max_chars * 2])[:max_chars].rstrip()
+    clean = unscripted(typed)
     raw_tokens = _TOKEN.findall(clean)
     terms: list[str] = []
     i = 0
@@ -114,7 +118,7 @@ def normalize_query(text: str, max_chars: int) -> NormalizedQuery:
             terms.append(term)
         i += 1
     unique = tuple(dict.fromkeys(terms))
-    return NormalizedQuery(text=clean.lower(), terms=unique)
+    return NormalizedQuery(text=clean.lower(), terms=unique, typed=typed.lower())
 
 
 def _quote(token: str) -> str:
