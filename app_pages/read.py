@@ -14,7 +14,6 @@ from app_pages.widgets import (
     no_index_notice,
     plan_focus,
     quotes,
-    reading_order,
     role_name,
     shown_errors,
     with_chinese_name,
@@ -193,11 +192,10 @@ def _section_text(paper: PaperRecord, section: Section, cited: str | None) -> No
     )
     st.header(md(section.label), anchor=False)
     st.caption(md(f"{role_name(section.role.value)} · {pages}"))
-    parts = library().section_parts(paper.id, section)
     shown_cited = False
     footnotes_open = False
     with st.container(height=640, border=False):
-        for item in reading_order(parts):
+        for item in library().reading_order(paper.id, section):
             if isinstance(item, str):
                 st.subheader(md(item), anchor=False)
                 footnotes_open = False

@@ -20,7 +20,6 @@ from reader import (
     PaperEntry,
     QuotedBlock,
     ReaderError,
-    Section,
 )
 
 # Everything Markdown, Streamlit's extensions (:emoji:, :color[...], $math$) or HTML could act on.
@@ -151,23 +150,6 @@ def printed_answer(lib: Library, parts: Sequence[QuotedBlock]) -> None:
             st.markdown(md(part.block.text))
         else:
             drawn_block(part.paper_id, lib.paper(part.paper_id).sha256, part.block)
-
-
-def reading_order(parts: Sequence[Section]) -> list[str | Block]:
-    """What the text pane shows for a section and its subsections (`parts`, the section
-    first): each subsection's heading (a str), then its blocks, its footnotes last."""
-    out: list[str | Block] = []
-    for k, part in enumerate(parts):
-        if k:
-            out.append(part.label)
-        blocks = list(part.blocks) or [
-            Block(BlockKind.PARAGRAPH, " ".join(p.split()), part.page_start, (0, 0, 0, 0), 0)
-            for p in re.split(r"\n\s*\n", part.text[: part.body_end])
-            if p.strip()
-        ]
-        out.extend(b for b in blocks if b.kind is not BlockKind.FOOTNOTE)
-        out.extend(b for b in blocks if b.kind is BlockKind.FOOTNOTE)
-    return out
 
 
 def quotes(paragraph: str, quote: str | None, run: int = 6) -> bool:

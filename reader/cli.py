@@ -185,7 +185,7 @@ def read(paper_id: str, section: str | None, index_dir: Path | None) -> None:
     for s in library.read(paper_id, section):
         pages = f"p.{s.page_start}" + (f"-{s.page_end}" if s.page_end != s.page_start else "")
         click.secho(f"{s.label}  ({s.role.value}, {pages})", bold=True)
-        click.echo(section_text(library.section_parts(paper_id, s)))
+        click.echo(section_text(library.reading_order(paper_id, s)))
         click.echo()
 
 

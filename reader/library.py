@@ -34,7 +34,7 @@ from reader.models import (
     Section,
     SectionRole,
 )
-from reader.reading import pick_sections, with_subsections
+from reader.reading import pick_sections, reading_order, with_subsections
 from reader.settings import Settings
 
 if TYPE_CHECKING:
@@ -209,9 +209,10 @@ class Library:
         """The section(s) to read: by role or number; default the Introduction, then the Method."""
         return pick_sections(paper_id, self.sections(paper_id), section)
 
-    def section_parts(self, paper_id: str, section: Section) -> list[Section]:
-        """The section and its subsections in reading order (each with its own blocks)."""
-        return with_subsections(self.sections(paper_id), section)
+    def reading_order(self, paper_id: str, section: Section) -> list[str | Block]:
+        """What to show of `section`: its blocks, then each subsection's heading (a str) and
+        blocks, each part's footnotes last."""
+        return reading_order(with_subsections(self.sections(paper_id), section))
 
     # ------------------------------------------------------------ questions
 

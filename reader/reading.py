@@ -1,11 +1,13 @@
-"""Which sections to read: by role, number or title, and a section with its subsections."""
+"""Which sections to read: by role, number or title; a section with its subsections, and the
+order their headings and blocks are read in."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from reader.errors import PaperNotFoundError
-from reader.models import Section, SectionRole
+from reader.models import Block, BlockKind, Section, SectionRole
 
 
 def pick_sections(paper_id: str, sections: Sequence[Section], wanted: str | None) -> list[Section]:
@@ -49,4 +51,22 @@ def with_subsections(sections: Sequence[Section], section: Section) -> list[Sect
         if later.level <= section.level:
             break
         out.append(later)
+    return out
+
+
+def reading_order(parts: Sequence[Section]) -> list[str | Block]:
+    """What a reader is shown of a section and its subsections (`parts`, the section first):
+    each subsection's heading (a str), then its blocks, its footnotes last. A section stored
+    without blocks reads as its paragraphs."""
+    out: list[str | Block] = []
+    for k, part in enumerate(parts):
+        if k:
+            out.append(part.label)
+        blocks = list(part.blocks) or [
+            Block(BlockKind.PARAGRAPH, " ".join(p.split()), part.page_start, (0, 0, 0, 0), 0)
+            for p in re.split(r"\n\s*\n", part.text[: part.body_end])
+            if p.strip()
+        ]
+        out.extend(b for b in blocks if b.kind is not BlockKind.FOOTNOTE)
+        out.extend(b for b in blocks if b.kind is BlockKind.FOOTNOTE)
     return out

@@ -98,11 +98,7 @@ def render_page(
     the highlight is not found), so a cited passage is in view without scrolling.
     """
     pymupdf = _pymupdf()
-    try:
-        doc = pymupdf.open(pdf_path, filetype="pdf")  # never sniffed as HTML or an image
-    except Exception as exc:  # pymupdf raises several unrelated types for damaged files
-        raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
-    with doc:
+    with _open_pdf(pdf_path) as doc:
         if not doc.is_pdf or doc.page_count == 0:
             raise PdfError(f"{pdf_path}: not a readable PDF; re-fetch it")
         if not 1 <= page <= doc.page_count:
@@ -121,16 +117,7 @@ def render_page(
             top = min(r.y0 for r in rects) - FOCUS_MARGIN
             bottom = max(r.y1 for r in rects) + FOCUS_MARGIN
             clip = pymupdf.Rect(clip.x0, max(clip.y0, top), clip.x1, min(clip.y1, bottom))
-        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-        return PageImage(
-            paper_id=paper_id,
-            page=page,
-            page_count=doc.page_count,
-            png=pix.tobytes("png"),
-            width=pix.width,
-            height=pix.height,
-            highlighted=len(rects),
-        )
+        return _png(pdf_page, clip, zoom, paper_id, doc.page_count, len(rects))
 
 
 def render_clip(
@@ -144,11 +131,7 @@ def render_clip(
     """Render the `bbox` area (PDF points) of 1-based `page` to PNG at `zoom`: an equation, a
     figure or a table as crisp as the PDF, a few points of margin around it."""
     pymupdf = _pymupdf()
-    try:
-        doc = pymupdf.open(pdf_path, filetype="pdf")
-    except Exception as exc:  # pymupdf raises several unrelated types for damaged files
-        raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
-    with doc:
+    with _open_pdf(pdf_path) as doc:
         if not doc.is_pdf or not 1 <= page <= doc.page_count:
             raise PaperNotFoundError(
                 f"{paper_id or pdf_path.name} has no page {page}; re-ingest it with "
@@ -163,16 +146,33 @@ def render_clip(
                 f"the area {bbox} is not on page {page} of {paper_id or pdf_path.name}; "
                 "re-ingest it with `reader ingest --rebuild`"
             )
-        pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-        return PageImage(
-            paper_id=paper_id,
-            page=page,
-            page_count=doc.page_count,
-            png=pix.tobytes("png"),
-            width=pix.width,
-            height=pix.height,
-            highlighted=0,
-        )
+        return _png(pdf_page, clip, zoom, paper_id, doc.page_count, 0)
+
+
+def _open_pdf(pdf_path: Path) -> Any:
+    """The PDF opened as a PDF (never sniffed as HTML or an image); a damaged file is a
+    PdfError that says to fetch it again."""
+    try:
+        return _pymupdf().open(pdf_path, filetype="pdf")
+    except Exception as exc:  # pymupdf raises several unrelated types for damaged files
+        raise PdfError(f"{pdf_path}: cannot open the PDF ({exc}); re-fetch it") from None
+
+
+def _png(
+    pdf_page: Any, clip: Any, zoom: float, paper_id: str, page_count: int, highlighted: int
+) -> PageImage:
+    """The `clip` area of a page drawn at `zoom`, as the app shows it."""
+    pymupdf = _pymupdf()
+    pix = pdf_page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
+    return PageImage(
+        paper_id=paper_id,
+        page=pdf_page.number + 1,
+        page_count=page_count,
+        png=pix.tobytes("png"),
+        width=pix.width,
+        height=pix.height,
+        highlighted=highlighted,
+    )
 
 
 def content_box(page: Any) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from reader.models import Block, BlockKind, QuotedBlock, Section
+from reader.models import Block, BlockKind, QuotedBlock
 
 WIDTH = 100
 
@@ -45,19 +45,21 @@ def printed_text(parts: Sequence[QuotedBlock], indent: str = "") -> str:
     return "\n".join(block_text(q.block, indent) for q in parts)
 
 
-def section_text(parts: Sequence[Section]) -> str:
-    """A section and its subsections (`parts`, the section first) as plain text."""
+def section_text(order: Sequence[str | Block]) -> str:
+    """A section as plain text, from its reading order (`reader.reading.reading_order`):
+    headings as they are, blocks as `block_text` prints them, each run of footnotes under
+    "Footnotes:"."""
     out: list[str] = []
-    for k, part in enumerate(parts):
-        if k:
-            out.append(part.label)
-        if not part.blocks:
-            body = part.text[: part.body_end]
-            if body.strip():
-                out.append(wrap(body))
+    notes: list[str] = []
+    for item in [*order, ""]:  # the sentinel closes the last run of footnotes
+        if isinstance(item, Block) and item.kind is BlockKind.FOOTNOTE:
+            notes.append(block_text(item))
             continue
-        notes = [b for b in part.blocks if b.kind is BlockKind.FOOTNOTE]
-        out.extend(block_text(b) for b in part.blocks if b.kind is not BlockKind.FOOTNOTE)
         if notes:
-            out.append("Footnotes:\n" + "\n".join(block_text(b) for b in notes))
+            out.append("Footnotes:\n" + "\n".join(notes))
+            notes = []
+        if isinstance(item, Block):
+            out.append(block_text(item))
+        elif item:
+            out.append(item)
     return "\n\n".join(out)

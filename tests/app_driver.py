@@ -70,8 +70,10 @@ def links(at: AppTest) -> list[tuple[str, str]]:
     return [(e.proto.label.replace("\\", ""), e.proto.query_string) for e in at.get("page_link")]
 
 
-def ask(at: AppTest, question: str) -> None:
-    """Type a question on the Ask page and press Ask."""
+def ask(at: AppTest, question: str, paper: str | None = None) -> None:
+    """Type a question on the Ask page (only about `paper`, if given) and press Ask."""
     at.text_input(key="ask_question").input(question)
+    if paper is not None:
+        at.selectbox(key="ask_paper").set_value(paper)
     next(b for b in at.button if b.label in ("Ask", "提问")).click().run()
     assert not at.exception

@@ -4,6 +4,7 @@ footnotes at the end of their section."""
 from __future__ import annotations
 
 from reader.models import Block, BlockKind, Section, SectionRole
+from reader.reading import reading_order
 from reader.textview import section_text
 
 
@@ -32,7 +33,7 @@ def test_a_section_prints_its_blocks_in_order_and_its_footnotes_last() -> None:
         ),
     )
     child = Section("3.1", "Encoder", 2, SectionRole.METHOD, 4, 4, "Stack of layers.", 16)
-    printed = section_text([parent, child])
+    printed = section_text(reading_order([parent, child]))
     assert printed == (
         "We compute the matrix of outputs as:\n\n"
         "[Equation (1), p.4]\n    Attention(Q, K, V) = softmax(QK^T / √d_k)V\n\n"

@@ -26,7 +26,7 @@ from app_library import (
 )
 from repo_paths import ROOT
 
-from reader import Block, BlockKind, Library, Section, SectionRole
+from reader import Library
 
 pytestmark = pytest.mark.slow  # the shared index is built by ingesting three real papers
 
@@ -251,9 +251,7 @@ def test_asking_within_one_paper_cites_only_that_paper(
 ) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
-    at.text_input(key="ask_question").input("How is the activation defined?")
-    at.selectbox(key="ask_paper").set_value("1606.08415")
-    next(b for b in at.button if b.label == "Ask").click().run()
+    ask(at, "How is the activation defined?", paper="1606.08415")
     cited = [q for _, q in links(at)]
     assert cited and all("paper=1606.08415" in q for q in cited)
 
@@ -263,10 +261,7 @@ def test_an_answer_quoting_a_formula_draws_its_equation_from_the_pdf(
 ) -> None:
     use(monkeypatch, shared)
     at = start(ASK)
-    at.text_input(key="ask_question").input("What is the formula of the feed-forward network?")
-    at.selectbox(key="ask_paper").set_value("1706.03762")
-    next(b for b in at.button if b.label == "Ask").click().run()
-    assert not at.exception
+    ask(at, "What is the formula of the feed-forward network?", paper="1706.03762")
     drawn = [str(e.proto) for e in at.get("image")]
     assert any("Equation (2) · p.5" in d for d in drawn), drawn
     # The text-layer pieces of the formula are not shown as the answer's words.
@@ -356,48 +351,6 @@ def test_pdf_text_is_shown_escaped_never_as_markup() -> None:
     for special in "<>*$[]()#:":
         assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch == special), special
     assert md("    indented code") == "indented code"
-
-
-def test_the_text_pane_shows_subsection_headings_blocks_and_footnotes_last() -> None:
-    from app_pages.widgets import reading_order
-
-    def block(kind: BlockKind, text: str, offset: int) -> Block:
-        return Block(kind, text, 1, (0.0, 0.0, 10.0, 10.0), offset)
-
-    note = block(BlockKind.FOOTNOTE, "*Work done elsewhere.", 5)
-    parent = Section(
-        "3",
-        "Model",
-        1,
-        SectionRole.METHOD,
-        1,
-        1,
-        "x",
-        1,
-        blocks=(block(BlockKind.PARAGRAPH, "Intro text.", 0), note),
-    )
-    child = Section(
-        "3.1",
-        "Encoder",
-        2,
-        SectionRole.METHOD,
-        1,
-        1,
-        "y",
-        1,
-        blocks=(block(BlockKind.EQUATION, "y = f(x)", 0),),
-    )
-    bare = Section("3.2", "Decoder", 2, SectionRole.METHOD, 1, 1, "One.\n\nTwo.", 11)
-    shown = reading_order([parent, child, bare])
-    assert [b if isinstance(b, str) else b.text for b in shown] == [
-        "Intro text.",
-        "*Work done elsewhere.",
-        "3.1 Encoder",
-        "y = f(x)",
-        "3.2 Decoder",
-        "One.",
-        "Two.",
-    ]
 
 
 def test_the_server_listens_on_loopback_only_by_default() -> None:
