@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter;
 # 5: words drawn inside figures are kept out of the section text; 6: table numbers end a
 # sentence; 7: paragraph blocks mark inline sub- and superscripts (the text is unchanged)
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 
 
 class IngestProgress(Protocol):

@@ -24,6 +24,7 @@ _MATH_CHARS = frozenset("=+−×·∑∏∫√≤≥≈∝→←∈∀∃∂∇�
 _RELATIONS = frozenset("=≤≥≈∝<>→←∈")
 _GREEK = re.compile(r"[\u0370-\u03ff\U0001d6a8-\U0001d7cb]")
 EDGE_SLACK = 14.0  # points between the number's right edge and the column's
+COLUMN_ROWS = 3  # prose rows in each half that make a page two-column
 ROW_GAP = 0.6  # rows of one equation lie closer than this many body sizes apart
 
 
@@ -120,7 +121,10 @@ class _Columns:
         left, right = min(r.box[0] for r in prose), max(r.box[2] for r in prose)
         mid, slack = (left + right) / 2, 0.02 * (right - left)
         in_left = [r.box[2] for r in prose if r.box[2] <= mid + slack]
-        if not (in_left and any(r.box[0] >= mid - slack for r in prose)):
+        in_right = [r for r in prose if r.box[0] >= mid - slack]
+        # A running head or a row broken at a superscript can sit in one half; a second
+        # column is several rows of prose there.
+        if len(in_left) < COLUMN_ROWS or len(in_right) < COLUMN_ROWS:
             return cls(left, right, None, right)
         return cls(left, right, mid, max(in_left))
 
@@ -203,9 +207,9 @@ def _unnumbered(
         k
         for k, r in enumerate(rows)
         if k not in taken
-        and not _row_is_prose(r, font)
         and _mathematical(r, font)
         and _set_apart(r, columns.at(r.box[0]))
+        and not _row_is_prose(_visual_line(rows, k, range(len(rows))), font)
     ]
     # A piece of a prose line PyMuPDF cut off ("... has dimensionality" | "dff = 2048."):
     # level with words in the same column, it is inline math.
@@ -311,12 +315,32 @@ def _grow(
             r = rows[k]
             close = r.box[1] - box[3] < ROW_GAP * body and box[1] - r.box[3] < ROW_GAP * body
             overlapping = min(r.box[3], box[3]) - max(r.box[1], box[1]) > 0
-            if not close or _row_is_prose(r, font) or _NUMBER.match(r.spans[-1].text.strip()):
+            if not close or _NUMBER.match(r.spans[-1].text.strip()):
+                continue
+            if _row_is_prose(_visual_line(rows, k, in_column), font):
                 continue
             if overlapping or _is_math(r.text) or len(r.text) <= 3:
                 members.add(k)
                 grown = True
     return sorted(members)
+
+
+def _visual_line(rows: Sequence[_Row], k: int, among: Sequence[int]) -> _Row:
+    """Row k joined with the rows level with it: PyMuPDF cuts a line of prose at inline
+    math ("... parameterised as β^p" | "2 instead of β_2. Now let"), and only the whole
+    line reads as prose."""
+    row = rows[k]
+    height = row.box[3] - row.box[1]
+
+    def level(r: _Row) -> bool:
+        overlap = min(r.box[3], row.box[3]) - max(r.box[1], row.box[1])
+        return overlap > 0.5 * min(height, r.box[3] - r.box[1])
+
+    mates = sorted(
+        [row, *(rows[j] for j in among if j != k and level(rows[j]))], key=lambda r: r.box[0]
+    )
+    spans = tuple(replace(s, text=f" {s.text.strip()}") for r in mates for s in r.spans)
+    return _Row(union([r.box for r in mates]), spans)
 
 
 def stacked(equation: EquationArea) -> bool:

@@ -19,6 +19,7 @@ from reader.pdf.layout import Line, PageText, page_lines, strip_furniture
 from reader.pdf.outline import OutlineEntry, outline_headings
 from reader.pdf.paragraphs import render
 from reader.pdf.sections import build_sections, section_blocks
+from reader.pdf.texfonts import page_dict
 from reader.pdf.textclean import clean_line
 from reader.pdf.visuals import Visual, equation_visual, find_visuals
 from reader.settings import Settings
@@ -126,13 +127,17 @@ def _lists_images(page: Any) -> bool:
 def read_pages(doc: Any, name: str, settings: Settings) -> list[PageText]:
     """Every page's lines in reading order; raises PdfError on hostile or broken pages."""
     pymupdf = _pymupdf()
-    flags = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
+    flags = (
+        pymupdf.TEXT_MEDIABOX_CLIP
+        | pymupdf.TEXT_PRESERVE_WHITESPACE
+        | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE  # TeX's big symbols (reader.pdf.texfonts)
+    )
     pages: list[PageText] = []
     for number in range(doc.page_count):
         try:
             page = doc.load_page(number)
             _refuse_text_floods(page, name, number + 1, settings)
-            blocks = page.get_text("dict", flags=flags)
+            blocks = page_dict(page, flags)
         except PdfError:
             raise  # already says what is wrong and how to fix it
         except Exception as exc:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reader.pdf.layout import Box
+from reader.pdf.texfonts import is_extension_font
 
 _OPERATOR_RUN = re.compile(r"[\s+\-−=×·,]")
 SCRIPT_SIZE = 0.85  # a span this much smaller than its row's main size is a script
@@ -44,10 +45,20 @@ def equation_text(spans: Sequence[Glyphs], paths: Sequence[Box], box: Box) -> st
     )
     radicals = [s.box for s in spans if s.text.strip().startswith("√")]
     for bar in bars:
-        if any(abs(r[2] - bar[0]) < 2.5 and r[1] - 2 <= bar[1] <= r[3] + 2 for r in radicals):
+        if _overline(bar, radicals, spans):
             continue  # the overline of a square root, not a fraction
         spans = _fold_fraction(spans, bar)
     return _tidy(" ".join(_row_text(row) for row in _split_rows(spans)))
+
+
+def _overline(bar: Box, radicals: Sequence[Box], spans: Sequence[Glyphs]) -> bool:
+    """A bar starting where a root sign ends is its overline, unless a numerator sits right
+    on it (a fraction under a root: "√(1 / n ...)")."""
+    if not any(abs(r[2] - bar[0]) < 2.5 and r[1] - 2 <= bar[1] <= r[3] + 2 for r in radicals):
+        return False
+    return not any(
+        bar[0] <= _cx(s) <= bar[2] and 0 <= bar[1] - s.box[3] < 0.35 * s.size for s in spans
+    )
 
 
 def _fold_fraction(spans: list[Glyphs], bar: Box) -> list[Glyphs]:
@@ -95,12 +106,20 @@ def _cy(s: Glyphs) -> float:
     return (s.box[1] + s.box[3]) / 2
 
 
+def _tall(s: Glyphs) -> bool:
+    """A glyph of TeX's extension font (a display sum, a big bracket), whose baseline is not
+    that of the symbols beside it."""
+    return is_extension_font(s.font)
+
+
 def _split_rows(spans: list[Glyphs]) -> list[list[Glyphs]]:
     """Spans grouped by the baseline of their full-size members, top to bottom."""
     if not spans:
         return []
     main = max(s.size for s in spans)
-    full = sorted((s for s in spans if s.size >= SCRIPT_SIZE * main), key=lambda s: s.base)
+    full = sorted(
+        (s for s in spans if s.size >= SCRIPT_SIZE * main and not _tall(s)), key=lambda s: s.base
+    )
     bases: list[float] = []
     for s in full:
         if not bases or s.base - bases[-1] > 0.9 * main:
@@ -109,7 +128,10 @@ def _split_rows(spans: list[Glyphs]) -> list[list[Glyphs]]:
         bases = [spans[0].base]
     rows: list[list[Glyphs]] = [[] for _ in bases]
     for s in spans:
-        nearest = min(range(len(bases)), key=lambda k: (abs(s.base - bases[k]), k))
+        # A big operator or delimiter is set on the math axis, its baseline far from the
+        # row's: it belongs to the row its middle is level with.
+        y = _cy(s) if _tall(s) else s.base
+        nearest = min(range(len(bases)), key=lambda k: (abs(y - bases[k]), k))
         rows[nearest].append(s)
     return [sorted(r, key=lambda s: s.box[0]) for r in rows if r]
 
@@ -119,7 +141,7 @@ def _row_text(row: Sequence[Glyphs]) -> str:
     subscripts, of what precedes them."""
     if not row:
         return ""
-    main = max(row, key=lambda s: (s.size, -s.box[0]))
+    main = max(row, key=lambda s: (not _tall(s), s.size, -s.box[0]))
     base, size = main.base, main.size
     out: list[str] = []
     pending: dict[str, list[str]] = {"_": [], "^": []}
@@ -135,7 +157,7 @@ def _row_text(row: Sequence[Glyphs]) -> str:
     for s in row:
         text = s.text
         script = None
-        if s.size <= SCRIPT_SIZE * size:
+        if s.size <= SCRIPT_SIZE * size and not _tall(s):
             if s.base < base - 0.15 * size:
                 script = "^"
             elif s.base > base + 0.08 * size:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pdf_factory import CONTINUED, EQ_AFTER, EQ_LEAD, FOOTNOTE, make_equation_paper
 
 from reader.models import BlockKind
+from reader.pdf.equations import find_equations
 from reader.pdf.extract import extract_paper
 from reader.pdf.formula import Glyphs, equation_text
 from reader.settings import Settings
@@ -76,3 +77,62 @@ def test_a_numbered_equation_is_one_block_in_its_section_and_the_footnote_goes_l
     for block in method.blocks:
         if block.kind is BlockKind.PARAGRAPH:
             assert method.text[block.offset :].startswith(block.text[:30])
+
+
+def _page(*rows: tuple[float, float, float, str], width: float = 595.0) -> dict[str, object]:
+    """A PyMuPDF page dict of one-span lines: (x0, x1, baseline, text), body type 10 pt."""
+    lines = [
+        {
+            "dir": (1.0, 0.0),
+            "bbox": (x0, base - 9.0, x1, base + 3.0),
+            "spans": [
+                {
+                    "text": text,
+                    "bbox": (x0, base - 9.0, x1, base + 3.0),
+                    "origin": (x0, base),
+                    "size": 10.0,
+                    "font": "Times",
+                }
+            ],
+        }
+        for x0, x1, base, text in rows
+    ]
+    return {"width": width, "blocks": [{"type": 0, "lines": lines}]}
+
+
+_PROSE = "which the method uses throughout every layer of the model and its training"
+
+
+def test_a_one_column_page_with_a_running_head_keeps_a_wide_equation() -> None:
+    # A running head in the left half and a line cut at a superscript in the right half
+    # made this page read as two columns, and the formula across its middle went unfound.
+    page = _page(
+        (105, 285, 70, "Published as a conference paper at a venue"),
+        (105, 490, 120, _PROSE),
+        (105, 362, 132, "Note that the decay term is here parameterised as beta"),
+        (357, 490, 134, "instead of its square root. Now let"),
+        (105, 490, 144, _PROSE),
+        (247, 348, 170, "u = max(β · u, |g|)"),
+        (474, 490, 170, "(12)"),
+        (105, 490, 196, _PROSE),
+    )
+    (equation,) = find_equations(page, 9, [])
+    assert equation.number == "12"
+    assert equation.text.startswith("u = max(β")
+
+
+def test_a_prose_line_cut_at_inline_math_stays_out_of_the_equation_below() -> None:
+    # "... parameterised as β^p" | "2 instead of β_2. Now let p →∞,": neither piece reads
+    # as prose alone; the whole line does.
+    page = _page(
+        (105, 490, 100, _PROSE),
+        (105, 362, 112, "Note that the decay term is here equivalently parameterised as βp"),
+        (357, 490, 113, "2 instead of β2. Now let p →∞,"),
+        (230, 380, 126, "u = lim (1 − β) · |g|"),
+        (479, 490, 126, "(8)"),
+        (105, 490, 150, _PROSE),
+    )
+    (equation,) = find_equations(page, 9, [])
+    assert equation.number == "8"
+    assert "instead" not in equation.text and "Note" not in equation.text
+    assert not [e for e in find_equations(page, 9, []) if not e.number]
