@@ -79,18 +79,23 @@ def page_dict(page: Any, flags: int) -> dict[str, Any]:
     if not any(is_extension_font(str(font[3])) for font in page.get_fonts()):
         result: dict[str, Any] = page.get_text("dict", flags=flags)
         for span in _spans(result):
-            span["text"] = _CONTROL.sub("\ufffd", private_pieces(span.get("text", "")))
+            span["text"] = _unknown_as_replacement(private_pieces(span.get("text", "")))
         return result
     result = page.get_text("rawdict", flags=flags)
     for span in _spans(result):
         chars = span.pop("chars", ())
-        extension = is_extension_font(str(span.get("font", "")))
-        text = "".join(
-            c["c"] if c.get("synthetic") else extension_text(c["c"]) if extension else c["c"]
-            for c in chars
-        )
-        span["text"] = text if extension else _CONTROL.sub("\ufffd", private_pieces(text))
+        if is_extension_font(str(span.get("font", ""))):
+            span["text"] = "".join(
+                c["c"] if c.get("synthetic") else extension_text(c["c"]) for c in chars
+            )
+        else:
+            span["text"] = _unknown_as_replacement(private_pieces("".join(c["c"] for c in chars)))
     return result
+
+
+def _unknown_as_replacement(text: str) -> str:
+    """Outside CMEX an unknown glyph's code means nothing: U+FFFD, as without the flag."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _spans(page_dict: dict[str, Any]) -> list[dict[str, Any]]:
