@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 # Bump when extraction or chunking changes in a way that should re-process unchanged PDFs.
 # 2: passages keep paragraph breaks; 3: footnote marks dropped; 4: one sentence splitter;
 # 5: words drawn inside figures are kept out of the section text; 6: table numbers end a
-# sentence; 7: paragraph blocks mark inline sub- and superscripts (the text is unchanged)
-PIPELINE_VERSION = "8"
+# sentence; 7: paragraph blocks mark inline sub- and superscripts (the text is unchanged);
+# 8: TeX's extension font read as symbols; 9: rows of sub-figure labels are figure text
+PIPELINE_VERSION = "9"
 
 
 class IngestProgress(Protocol):

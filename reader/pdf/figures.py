@@ -32,6 +32,8 @@ _SENTENCE_END = re.compile(r"[.!?:;)\]]['\"”’]?$")
 # A display equation's number, set apart at the line's end ("... + b    (3)"), or alone;
 # "R50(4x)" in a legend is no equation.
 _EQUATION_NUMBER = re.compile(r"(?:^|\s)\(\d{1,3}[a-z]?\)$")
+# A sub-figure's label: "(a)", "(b)", "(iv)" opening each piece of the line.
+_SUBCAPTION_MARK = re.compile(r"(?:^|\s)\((?:[a-h]|[ivx]{1,4})\)\s")
 
 LINK_GAP = 12.0  # drawings this close belong to one picture (arrows, boxes, plot marks)
 SEED_GAP = 45.0  # a figure ends at most this far above its caption (sub-captions in between)
@@ -44,6 +46,8 @@ MARGIN_X, MARGIN_Y = 16.0, 20.0  # tick labels and titles sit just outside the d
 SIDE_GAP, MAX_SIDE_LABEL = 12.0, 60.0  # a short label this close beside the frame is its own
 MAX_IMAGE_SHARE = 0.6  # an image covering more of the page is a background or a scan
 MIN_IMAGE_SIDE = 12.0
+TYPE_CHANGE = 1.5  # points: a sentence running on keeps its type size
+MAX_SUBCAPTION_WORDS = 10  # "(a) Finetuned ImageNet Top-1 Accuracy." is a label, not prose
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,9 @@ def is_table_caption(text: str) -> bool:
 
 def _caption_starts(page: PageText, pattern: re.Pattern[str]) -> Iterator[int]:
     """Lines that open a caption: the label at the start of a block or paragraph, or right
-    after a finished sentence or a line that is no prose (a caption set in one block with its
-    table's rows); never the continuation of a sentence ("... in\nTable 6. We ...")."""
+    after a finished sentence, a line that is no prose or a line in other type (a caption set
+    in one block with its table's rows); never the continuation of a sentence ("... in\nTable
+    6. We ...")."""
     for i, line in enumerate(page.lines):
         if not pattern.match(line.text.strip()):
             continue
@@ -144,6 +149,7 @@ def _caption_starts(page: PageText, pattern: re.Pattern[str]) -> Iterator[int]:
             or prev.block != line.block
             or _SENTENCE_END.search(prev.text)
             or not reads_as_prose(prev.text)
+            or abs(prev.size - line.size) > TYPE_CHANGE
         ):
             yield i
 
@@ -171,9 +177,24 @@ def _caption_lines(page: PageText, start: int) -> list[Line]:
     return out
 
 
+def is_subcaption(line: Line, body: float) -> bool:
+    """A row of sub-figure labels ("(a) Recall@1", "(a) Finetuned ... (b) Zero-Shot ..."):
+    each piece opens with its mark and is a few words, in type no larger than the body's."""
+    text = line.text.strip()
+    if line.size > body + 0.5 or not _SUBCAPTION_MARK.match(" " + text):
+        return False
+    pieces = [p for p in _SUBCAPTION_MARK.split(" " + text) if p.strip()]
+    return all(len(p.split()) <= MAX_SUBCAPTION_WORDS for p in pieces)
+
+
 def _is_barrier(line: Line, body: float, prose: set[int], captions: set[Line]) -> bool:
-    """Text a figure never reaches across: prose, captions, headings, numbered equations."""
-    if line.block in prose or line in captions:
+    """Text a figure never reaches across: prose, captions, headings, numbered equations;
+    a row of sub-figure labels is the figure's own, whatever block PyMuPDF put it in."""
+    if line in captions:
+        return True
+    if is_subcaption(line, body):
+        return False
+    if line.block in prose:
         return True
     if line.size >= body - 1.5 and _EQUATION_NUMBER.search(line.text.strip()):
         return True  # equations are set in body type, figure labels smaller

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from reader.pdf.layout import Box
 from reader.pdf.texfonts import is_extension_font
+from reader.pdf.textclean import compose_formula_accents
 
 _OPERATOR_RUN = re.compile(r"[\s+\-−=×·,]")
 SCRIPT_SIZE = 0.85  # a span this much smaller than its row's main size is a script
@@ -181,7 +182,7 @@ def _tidy(text: str) -> str:
     text = _spaced_relations(text)
     text = re.sub(r"([(\[{])\s+", r"\1", text)
     text = re.sub(r"\s+([)\]},;])", r"\1", text)
-    return text.strip()
+    return compose_formula_accents(text.strip())
 
 
 def _spaced_relations(text: str) -> str:

@@ -40,16 +40,23 @@ COMPOUND_PREFIXES = frozenset(
         *("layer", "pre", "post"),
     )
 )
-# TeX sets accents as separate glyphs before the letter: "G¨uler" should read "Güler".
+# TeX sets accents as separate glyphs before the letter: "G¨uler" should read "Güler", and
+# "ˆmt" (\hat{m}_t) "m̂t"; a formula's glyphs, read left to right, put them after it ("hˆ").
 _COMBINING = {
     "\u00a8": "\u0308",
+    "\u00af": "\u0304",
     "\u00b4": "\u0301",
     "\u02c6": "\u0302",
-    "\u02dc": "\u0303",
     "\u02c7": "\u030c",
+    "\u02d9": "\u0307",
     "\u02da": "\u030a",
+    "\u02dc": "\u0303",
 }
-_ACCENT_FIRST = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02c7\u02da])([A-Za-z\u0131])")
+_ACCENTS = "\u00a8\u00af\u00b4\u02c6\u02c7\u02d9\u02da\u02dc"
+_LETTERS = "A-Za-z\u0131\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5"
+# A letter that already carries a mark takes no second one (cleaning twice changes nothing).
+_ACCENT_FIRST = re.compile(f"([{_ACCENTS}])([{_LETTERS}])(?![\u0300-\u036f])")
+_ACCENT_AFTER = re.compile(f"([{_LETTERS}])([{_ACCENTS}])")
 _LINE_END_SPLIT = re.compile(r"[A-Za-z]+-[^\S\n]*\n\s*[A-Za-z]+")
 _COMPOUND = re.compile(r"(?=\b([a-z]+-[a-z]+)\b)")  # overlapping: left-to, to-right
 _URL_TAIL = re.compile(r"(https?://|www\.)\S*[/?=&#_.-]$")
@@ -73,10 +80,20 @@ def _drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def _accented(letter: str, accent: str) -> str:
+    """The letter with the accent on it: one character where Unicode has it ("ü", "ĥ"),
+    else the letter and a combining mark ("m̂")."""
+    letter = "i" if letter == "ı" else letter
+    return unicodedata.normalize("NFC", letter + _COMBINING[accent])
+
+
 def _compose(match: re.Match[str]) -> str:
-    letter = "i" if match.group(2) == "ı" else match.group(2)
-    composed = unicodedata.normalize("NFC", letter + _COMBINING[match.group(1)])
-    return composed if len(composed) == 1 else match.group(0)
+    return _accented(match.group(2), match.group(1))
+
+
+def compose_formula_accents(text: str) -> str:
+    """A formula's accents, which follow their letter in reading order: "hˆ_t" → "ĥ_t"."""
+    return _ACCENT_AFTER.sub(lambda m: _accented(m.group(1), m.group(2)), text)
 
 
 def clean_line(text: str) -> str:

@@ -4,6 +4,7 @@ block's text, not its paragraphs'."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from repo_paths import PAPERS
 from reader.ingest.chunking import chunk_sections
 from reader.models import BlockKind, ExtractedPaper, SectionRole
 from reader.pdf.extract import extract_paper
-from reader.pdf.figures import split_figure_text
+from reader.pdf.figures import figure_areas, split_figure_text
 from reader.pdf.graphics import clusters
 from reader.pdf.layout import Line, PageText
 from reader.settings import Settings
@@ -105,6 +106,54 @@ def test_a_figure_caption_takes_the_labels_but_not_the_prose_above() -> None:
     kept, dropped = split_figure_text(page, 10.0)
     assert [ln.text for ln in dropped] == ["EncQ", "LossXi"]
     assert kept.lines == (*prose, caption)
+
+
+def test_sub_figure_labels_in_the_caption_block_are_the_figures() -> None:
+    """PyMuPDF may set "(c) Recall@10" in the caption's block, or "(a) ... (b) ..." in a
+    block that reads like prose: those labels are the figure's, and the figure is found."""
+    prose = [_line(60 + 12 * k, "word " * 12, 0, x0=72, size=10.0) for k in range(3)]
+    plot = _line(150, "Baseline", 1)
+    marks = _line(205, "(a) Recall@1 (b) Recall@5", 2, size=9.0)
+    caption = _line(
+        216, "Figure 6: Recall values on validation set for the three models.", 2, x0=72, size=9.0
+    )
+    page = PageText(1, 612, 792, (*prose, plot, marks, caption), 3, paths=((90, 120, 400, 200),))
+    figures = figure_areas(page, 10.0)
+    assert [f.caption for f in figures.figures] == ["Figure 6:"]
+    kept, dropped = split_figure_text(page, 10.0)
+    assert [ln.text for ln in dropped] == ["Baseline", "(a) Recall@1 (b) Recall@5"]
+    assert kept.lines == (*prose, caption)
+
+
+def test_a_prose_line_opening_with_a_mark_stays_above_a_figure() -> None:
+    prose = _line(
+        205,
+        "(a) the encoder reads every patch of the image and then the decoder "
+        "writes the caption word by word",
+        0,
+        x0=72,
+        size=10.0,
+    )
+    caption = _line(230, "Figure 2: The model.", 1, x0=72, size=9.0)
+    page = PageText(1, 612, 792, (prose, caption), 2, paths=((90, 120, 400, 200),))
+    kept, _ = split_figure_text(page, 10.0)
+    assert prose in kept.lines
+
+
+def test_a_table_caption_right_after_its_smaller_rows_opens_a_caption() -> None:
+    """ "Table 1:" set in one block after the rows it captions: the rows read like words and
+    end without a full stop, but are in smaller type, so the caption still starts there."""
+    rows = [
+        _line(60, "Batch norm Invariant No Invariant Invariant Invariant No", 0),
+        _line(70, "Layer norm Invariant Invariant No Invariant No Invariant", 0),
+    ]
+    caption = _line(
+        82, "Table 1: Invariance properties under the normalization methods.", 0, size=10.0
+    )
+    caption = replace(caption, para_start=False, first_in_block=False)  # all one block
+    page = PageText(1, 612, 792, (*rows, caption), 1, paths=((90, 56, 500, 58),))
+    tables = figure_areas(page, 10.0).tables
+    assert [t.caption_lines for t in tables] == [(caption,)]
 
 
 def test_clusters_join_near_drawings_only() -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.pdf.textclean import clean_line, clean_text, normalize_for_match, wrap_join
+from reader.pdf.textclean import (
+    clean_line,
+    clean_text,
+    compose_formula_accents,
+    normalize_for_match,
+    wrap_join,
+)
 
 
 def test_ligatures_are_expanded() -> None:
@@ -49,6 +55,15 @@ def test_invisible_and_odd_whitespace_removed() -> None:
 
 def test_tex_accents_are_composed() -> None:
     assert clean_line("R\u00b4\u0131za Alp G\u00a8uler") == "Ríza Alp Güler"
+    # A math letter has no precomposed form: it takes a combining mark (\hat{m}_t, \bar{θ}).
+    assert clean_line("estimates \u02c6mt and \u02c6vt, with \u00af\u03b8t") == (
+        "estimates m\u0302t and v\u0302t, with \u03b8\u0304t"
+    )
+
+
+def test_a_formulas_accents_follow_their_letter() -> None:
+    assert compose_formula_accents("h\u02c6_t = F\u00af_{ij}") == "\u0125_t = F\u0304_{ij}"
+    assert compose_formula_accents("x = 2 \u00b7 y") == "x = 2 \u00b7 y"
 
 
 def test_normalize_for_match() -> None:
