@@ -7,7 +7,7 @@ PAPERS ?= papers.yaml
 PDF_DIR ?= $(wildcard ../shared/papers)
 PYTEST_ARGS ?=
 
-.PHONY: help setup run ingest app test check lint typecheck bench eval clean
+.PHONY: help setup setup-dev run ingest app test check lint typecheck bench eval clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -19,10 +19,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU torch wheel first: a bare `torch` requirement would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed  ## Create the venv and install reader with its dev tools
+setup: $(VENV)/.installed  ## Create the venv and install reader
+
+setup-dev: $(VENV)/.installed-dev  ## ... and its dev tools (tests, linters, the LLM test server)
 
 ingest: setup  ## Ingest the reading list (papers.yaml) into index/
 	$(BIN)/reader ingest --papers $(PAPERS) $(if $(PDF_DIR),--pdf-dir $(PDF_DIR))
@@ -35,16 +41,16 @@ run: setup  ## Set up, ingest the reading list (a failed paper does not stop the
 	-$(MAKE) --no-print-directory ingest
 	$(MAKE) --no-print-directory app
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check reader tests app.py app_pages benchmarks
 	$(BIN)/ruff format --check reader tests app.py app_pages benchmarks
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
 check: lint typecheck  ## Lint and type-check
 
-test: setup check  ## Set up, check, and run the whole test suite
+test: setup-dev check  ## Set up, check, and run the whole test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup  ## Print ingest, query and scale figures

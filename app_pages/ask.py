@@ -69,6 +69,13 @@ def _question_form(lib: Library) -> tuple[SearchFilters, str | None]:
     return filters, (question if asked else None)
 
 
+def llm_not_used(answer: Answer) -> None:
+    """Why the configured language model did not write this answer (nothing when none is)."""
+    generation = answer.generation
+    if generation is not None and not generation.used:
+        st.caption(md(t("ask.llm_not_used", reason=generation.reason or "")))
+
+
 def _show(lib: Library, answer: Answer) -> None:
     st.subheader(md(answer.question), anchor=False)
     if answer.query_used:
@@ -83,6 +90,7 @@ def _show(lib: Library, answer: Answer) -> None:
         ingest_status(lib)
     elif answer.abstained:
         st.warning(t("ask.not_found"))
+        llm_not_used(answer)
     else:
         with st.container(border=True):
             if answer.printed:
@@ -90,6 +98,7 @@ def _show(lib: Library, answer: Answer) -> None:
             else:
                 st.markdown(md(answer.answer))
             st.caption(t("ask.generated") if answer.generated else t("ask.quoted"))
+            llm_not_used(answer)
     if answer.citations and not answer.abstained:
         st.markdown(t("ask.sources"))
         shown: set[str] = set()

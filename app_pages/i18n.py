@@ -166,6 +166,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Written by the language model from the cited passages only.",
         "由语言模型仅根据所引段落写成。",
     ),
+    "ask.llm_not_used": (
+        "Language model answer not used: {reason}.",
+        "未采用语言模型的回答：{reason}。",
+    ),
     "ask.quoted": ("The papers' own sentences, quoted.", "引用的是论文原文（英文）。"),
     "ask.sources": (
         "**Sources** (open the section in Read, the passage highlighted)",

@@ -262,6 +262,11 @@ def ask(
     from reader.serialize import answer_json
 
     answer = open_library(index_dir=index_dir).ask(question, filters_from(paper, role, stage))
+    if answer.generation is not None and not answer.generation.used:
+        click.echo(
+            f"LLM answer not used: {answer.generation.reason}; showing the papers' own sentences",
+            err=True,
+        )
     if as_json:
         emit_json(answer_json(answer))
         return

@@ -286,6 +286,16 @@ class PaperRef:
 
 
 @dataclass(frozen=True)
+class Generation:
+    """Whether a configured LLM wrote the answer, and if not, why not."""
+
+    used: bool
+    reason: str | None = None  # why its reply was not used (None when used or not configured)
+    model: str | None = None
+    seconds: float | None = None  # time spent on the request
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
@@ -302,6 +312,7 @@ class Answer:
     query_used: str | None = None
     unmatched: tuple[str, ...] = ()
     printed: tuple[QuotedBlock, ...] = ()  # `answer` as printed (see AnswerOption.printed)
+    generation: Generation | None = None  # None: no LLM configured
 
 
 # ---------------------------------------------------------------- concepts

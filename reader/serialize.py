@@ -11,6 +11,7 @@ from reader.models import (
     Block,
     Citation,
     ConceptResult,
+    Generation,
     Hit,
     IngestReport,
     PaperRecord,
@@ -84,6 +85,14 @@ def citations_json(citations: Sequence[Citation]) -> list[dict[str, Any]]:
     ]
 
 
+def generation_json(generation: Generation | None) -> dict[str, Any]:
+    """Whether a configured LLM wrote the answer and why not; `used: false` and a null reason
+    when none is configured."""
+    if generation is None:
+        return {"used": False, "reason": None, "model": None, "seconds": None}
+    return dataclasses.asdict(generation)
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
     missing = answer.missing_paper
     return {
@@ -91,6 +100,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "answer": answer.answer,
         "abstained": answer.abstained,
         "generated": answer.generated,
+        "generation": generation_json(answer.generation),
         "citations": citations_json(answer.citations),
         "printed": [quoted_json(q) for q in answer.printed],
         "answers": [

@@ -94,7 +94,10 @@ class Settings:
     llm_url: str | None = _knob(None, "Base URL of an OpenAI-compatible server; unset: extractive.")
     llm_model: str = _knob("llama3", "Model name sent to the LLM server.")
     llm_api_key: str | None = _knob(None, "Bearer token for the LLM server, if it needs one.")
-    llm_timeout_seconds: float = _knob(60.0, "Timeout of one LLM request.")
+    llm_timeout_seconds: float = _knob(
+        60.0, "Time limit of one LLM answer, enforced while it streams; the request is then closed."
+    )
+    llm_max_tokens: int = _knob(300, "Longest LLM answer, in tokens (sent as max_tokens).")
 
     # App
     app_host: str = _knob("127.0.0.1", "Address the Streamlit app binds to.")
@@ -116,10 +119,30 @@ class Settings:
                     f"setting {f.name} must be a path, not {type(value).__name__} ({value!r})"
                 )
             object.__setattr__(self, f.name, Path(value).expanduser())
+        self._check_llm()
         if self.ui_language not in UI_LANGUAGES:
             raise SettingsError(
                 f"ui_language {self.ui_language!r} is not one of {', '.join(UI_LANGUAGES)}; "
                 f"set {ENV_PREFIX}UI_LANGUAGE to en or zh"
+            )
+
+    def _check_llm(self) -> None:
+        if self.llm_url is not None and not self.llm_url.lower().startswith(
+            ("http://", "https://")
+        ):
+            raise SettingsError(
+                f"{ENV_PREFIX}LLM_URL={self.llm_url!r} has no http:// or https://; "
+                "write it as http://127.0.0.1:11434"
+            )
+        if not self.llm_timeout_seconds > 0:
+            raise SettingsError(
+                f"{ENV_PREFIX}LLM_TIMEOUT_SECONDS={self.llm_timeout_seconds} must be above 0; "
+                "set it to the seconds one answer may take, e.g. 60"
+            )
+        if self.llm_max_tokens < 1:
+            raise SettingsError(
+                f"{ENV_PREFIX}LLM_MAX_TOKENS={self.llm_max_tokens} must be at least 1; "
+                "set it to the longest answer in tokens, e.g. 300"
             )
 
     @property

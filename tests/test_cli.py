@@ -191,6 +191,28 @@ def test_ask_json_gives_alternatives_and_text_prints_them_with_n(corpus_settings
     assert "Answer 2" not in run_reader(corpus_settings, "ask", question).stdout
 
 
+def test_ask_with_an_llm_down_says_so_on_stderr_and_answers_from_the_papers(
+    corpus_settings: Settings, closed_port_url: str
+) -> None:
+    down = closed_port_url.rsplit("/api", 1)[0]
+    question = "Why does BERT add a next sentence prediction task?"
+    result = run_reader(corpus_settings, "ask", question, env={"READER_LLM_URL": down})
+    assert result.returncode == 0 and result.stdout.strip()
+    assert result.stderr.strip() == (
+        f"LLM answer not used: cannot connect to {down} (connection refused); "
+        "showing the papers' own sentences"
+    )
+    data = json.loads(
+        run_reader(corpus_settings, "ask", question, "--json", env={"READER_LLM_URL": down}).stdout
+    )
+    assert (
+        data["generation"]["used"] is False and "connection refused" in data["generation"]["reason"]
+    )
+    bad = run_reader(corpus_settings, "ask", question, env={"READER_LLM_URL": down[7:]})
+    assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
+    assert "READER_LLM_URL" in bad.stderr and "http://" in bad.stderr
+
+
 def test_ask_about_a_listed_paper_not_ingested_says_how_to_ingest(
     corpus_settings: Settings,
 ) -> None:

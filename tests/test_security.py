@@ -28,7 +28,11 @@ SOURCES = sorted(
 READER = shutil.which("reader", path=str(Path(sys.executable).parent))
 needs_cli = pytest.mark.skipif(READER is None, reason="the reader console script is not installed")
 # Only these modules may open network connections: arXiv (fetch, http) and the LLM endpoint.
-NETWORK_MODULES = {"reader/fetch/http.py", "reader/fetch/arxiv_client.py", "reader/answers/llm.py"}
+NETWORK_MODULES = {
+    "reader/fetch/http.py",
+    "reader/fetch/arxiv_client.py",
+    "reader/generation/client.py",
+}
 NETWORK_IMPORTS = {"socket", "urllib", "requests", "http", "httpx", "aiohttp", "urllib3"}
 
 

@@ -10,10 +10,18 @@ import numpy as np
 from reader.answers.answer_types import answer_type
 from reader.answers.retrieval import Retriever, score_key
 from reader.answers.windows import Question, Window, windows
-from reader.errors import LLMError
-from reader.models import Answer, AnswerOption, Citation, Hit, PaperRef, SectionRole
+from reader.models import (
+    Answer,
+    AnswerOption,
+    Citation,
+    Generation,
+    Hit,
+    PaperRef,
+    SectionRole,
+)
 from reader.settings import Settings
 from reader.text.definitions import defined_term
+from reader.text.markers import strip_reference_markers
 from reader.text.query import NormalizedQuery
 from reader.text.stems import as_printed, match_stems
 
@@ -91,10 +99,15 @@ class Answerer:
         shown = tuple(pool[: self.settings.search_k])
         if missing is not None:
             # Another paper's passage that shares the words is not an answer about this one.
-            return Answer(question, missing_text(missing), True, (), shown, missing_paper=missing)
+            not_asked = self._not_asked("not asked: the paper the question names is not ingested")
+            return Answer(
+                question, missing_text(missing), True, (), shown, missing_paper=missing,
+                generation=not_asked,
+            )  # fmt: skip
         ranked = self.choose(q, pool)
         if not ranked:
-            return Answer(question, NOT_FOUND, True, (), shown)
+            not_asked = self._not_asked("not asked: no passage is close enough to the question")
+            return Answer(question, NOT_FOUND, True, (), shown, generation=not_asked)
         options = [self._option(pool, group, score) for score, group in ranked]
         # The passages an answer quotes are always among the hits shown with it.
         quoted = {w.hit_index for _, group in ranked for w in group}
@@ -108,6 +121,14 @@ class Answerer:
             return self._generative(question, hits, extractive)
         return extractive
 
+    def _not_asked(self, reason: str) -> Generation | None:
+        """Why a configured LLM got no request; None when none is configured."""
+        return (
+            Generation(False, reason, self.settings.llm_model, 0.0)
+            if self.settings.llm_url
+            else None
+        )
+
     def _option(self, pool: Sequence[Hit], group: Sequence[Window], score: float) -> AnswerOption:
         parts: list[str] = []
         citations: list[Citation] = []
@@ -115,12 +136,15 @@ class Answerer:
         for w in group:
             hit = pool[w.hit_index]
             label = citation_label(hit, self.short_names)
-            text = clip(w.text, room)
+            # The papers' "[3]" would read as a citation of the answer's: shown without them,
+            # while each citation quotes the sentence as the section stores it (to find it).
+            plain = [strip_reference_markers(s) for s in w.sentences]
+            text = clip(" ".join(plain), room)
             room -= len(text) + 1
             parts.append(f"{text} {label}")
             citations.extend(
                 Citation(hit.paper_id, hit.section, hit.page, quote, label)
-                for quote in _quotes(w.sentences, text)
+                for quote in _quotes(w.sentences, plain, text)
             )
         return AnswerOption(" ".join(parts), tuple(citations), round(score, ANSWER_DECIMALS))
 
@@ -218,14 +242,10 @@ class Answerer:
         return ranked
 
     def _generative(self, question: str, hits: Sequence[Hit], fallback: Answer) -> Answer:
-        from reader.answers.llm import generate_answer
+        from reader.generation import answer_with_llm
 
         labels = [citation_label(h, self.short_names) for h in hits]
-        try:
-            return generate_answer(question, hits, labels, self.settings)
-        except LLMError:
-            # A failed or unfaithful generation never replaces the extractive answer.
-            return fallback
+        return answer_with_llm(question, hits, labels, self.settings, fallback)
 
 
 def rerank(
@@ -242,15 +262,17 @@ def rerank(
     return rescored
 
 
-def _quotes(sentences: Sequence[str], shown: str) -> list[str]:
-    """The sentences as the answer shows them (the last one may be clipped)."""
+def _quotes(sentences: Sequence[str], plain: Sequence[str], shown: str) -> list[str]:
+    """The sentences the answer shows (the last one may be clipped): whole ones as stored,
+    a clipped one as shown."""
     quotes: list[str] = []
     rest = shown
-    for s in sentences:
+    for stored, s in zip(sentences, plain, strict=True):
         if not rest:
             break
-        quote = s if rest.startswith(s) else rest.rstrip("…")
-        quotes.append(quote)
+        whole = rest.startswith(s)
+        quote = s if whole else rest.rstrip("…")
+        quotes.append(stored if whole else quote)
         rest = rest[len(quote) :].lstrip()
     return quotes
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from reader.models import Answer, Block, BlockKind, Citation, QuotedBlock, Section
+from reader.text.markers import strip_reference_markers
 
 _MARKUP = frozenset("_^{}")
 SectionOf = Callable[[str, str], "Section | None"]  # (paper id, section label) -> section
@@ -23,7 +24,10 @@ def printed_answer(citations: Sequence[Citation], section_of: SectionOf) -> tupl
         if section is None:
             return ()
         quote = " ".join(c.quote for c in group)
-        parts = printed_quote(section, quote)
+        parts = [
+            replace(p, text=strip_reference_markers(p.text)) if p.kind is BlockKind.PARAGRAPH else p
+            for p in printed_quote(section, quote)
+        ]
         if not parts:
             return ()
         last = parts[-1]

@@ -222,6 +222,21 @@ def test_asking_shows_a_cited_answer_with_links_into_read(
     assert read.header[0].value.replace("\\", "").startswith("3.2")
 
 
+def test_an_llm_that_is_down_is_named_beside_the_papers_answer(
+    monkeypatch: pytest.MonkeyPatch, shared: Path, closed_port_url: str
+) -> None:
+    use(monkeypatch, shared)
+    down = closed_port_url.rsplit("/api", 1)[0]
+    monkeypatch.setenv("READER_LLM_URL", down)
+    at = start(ASK)
+    ask(at, "Why are the dot products scaled in attention?")
+    shown = texts(at)
+    assert "The papers' own sentences, quoted." in shown
+    assert (
+        f"Language model answer not used: cannot connect to {down} (connection refused)." in shown
+    )
+
+
 def test_other_answers_are_offered_collapsed_below_the_best(
     monkeypatch: pytest.MonkeyPatch, shared: Path
 ) -> None:
