@@ -10,7 +10,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "reader"
 # The facade, CLI, settings, models and errors stay at the top; the stages are folders.
-STAGES = {"fetch", "pdf", "text", "ingest", "embeddings", "store", "answers", "concepts", "chinese"}
+STAGES = {
+    "fetch",
+    "pdf",
+    "text",
+    "ingest",
+    "embeddings",
+    "store",
+    "answers",
+    "concepts",
+    "chinese",
+    "generation",
+}
 
 
 def module_name(path: Path) -> str:
