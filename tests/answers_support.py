@@ -150,3 +150,11 @@ def sample_answerer(
     s = Settings().replace(**settings)
     store = MemoryStore(chunks, TITLES, embedder)
     return Answerer(Retriever(store, embedder, s, reading_list), embedder, s, SHORT, reranker)
+
+
+def one_passage_answerer(settings: Settings, text: str) -> Answerer:
+    """An answerer over a single passage, BERT §3.1 p.4, with `settings` (an LLM, say)."""
+    embedder = HashEmbedder()
+    passage = chunk("1810.04805", 0, text, "3.1", "Pre-training BERT", SectionRole.METHOD, 4)
+    store = MemoryStore([passage], {"1810.04805": TITLES["1810.04805"]}, embedder)
+    return Answerer(Retriever(store, embedder, settings), embedder, settings, SHORT)

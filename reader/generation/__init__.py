@@ -11,7 +11,7 @@ from reader.errors import LLMError
 from reader.generation.citations import build_messages, check_reply
 from reader.generation.client import chat_url, complete
 from reader.models import Answer, Generation, Hit
-from reader.settings import Settings
+from reader.settings import ENV_PREFIX, Settings
 
 __all__ = ["answer_with_llm", "build_messages", "chat_url", "check_reply", "complete"]
 
@@ -29,7 +29,7 @@ def answer_with_llm(
         model = completion.model
         if completion.cut:
             raise LLMError(
-                f"the reply ran past {settings.llm_max_tokens} tokens (READER_LLM_MAX_TOKENS)"
+                f"the reply ran past {settings.llm_max_tokens} tokens ({ENV_PREFIX}LLM_MAX_TOKENS)"
             )
         checked = check_reply(completion.text, hits, labels)
     except LLMError as exc:

@@ -6,18 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from answers_support import HashEmbedder, MemoryStore, chunk
+from answers_support import one_passage_answerer
 from chat_server import ChatServer
 
-from reader.answers.extractive import Answerer
-from reader.answers.retrieval import Retriever
-from reader.models import SectionRole
 from reader.serialize import answer_json
 from reader.settings import Settings
 
 TITLES = {"1810.04805": "BERT: Pre-training"}
 SHORT = {"1810.04805": "BERT"}
 QUESTION = "What share of WordPiece tokens does BERT mask?"
+
+PASSAGE = (
+    "In all of our experiments, we mask 15% of all WordPiece tokens "
+    "in each sequence at random [12, 13]."
+)
 
 
 @pytest.fixture
@@ -27,27 +29,11 @@ def server() -> Iterator[ChatServer]:
     s.close()
 
 
-def _answerer(settings: Settings) -> Answerer:
-    embedder = HashEmbedder()
-    chunks = [
-        chunk(
-            "1810.04805",
-            0,
-            "In all of our experiments, we mask 15% of all WordPiece tokens "
-            "in each sequence at random [12, 13].",
-            "3.1",
-            "Pre-training BERT",
-            SectionRole.METHOD,
-            4,
-        )
-    ]
-    store = MemoryStore(chunks, TITLES, embedder)
-    return Answerer(Retriever(store, embedder, settings), embedder, settings, SHORT)
-
-
 def test_a_faithful_reply_is_the_answer(server: ChatServer) -> None:
     server.reply = "BERT masks 15% of all WordPiece tokens at random [1]."
-    answer = _answerer(Settings(llm_url=server.url, llm_model="tiny")).ask(QUESTION)
+    answer = one_passage_answerer(Settings(llm_url=server.url, llm_model="tiny"), PASSAGE).ask(
+        QUESTION
+    )
     assert answer.generated and answer.answer == (
         "BERT masks 15% of all WordPiece tokens at random [BERT §3.1, p.4]."
     )
@@ -68,7 +54,7 @@ def test_a_rejected_reply_falls_back_and_says_why(
     server: ChatServer, reply: str, reason: str
 ) -> None:
     server.reply = reply
-    answer = _answerer(Settings(llm_url=server.url)).ask(QUESTION)
+    answer = one_passage_answerer(Settings(llm_url=server.url), PASSAGE).ask(QUESTION)
     assert not answer.generated and "15% of all WordPiece tokens" in answer.answer
     assert answer.generation is not None and not answer.generation.used
     assert reason in (answer.generation.reason or "")
@@ -78,13 +64,13 @@ def test_a_rejected_reply_falls_back_and_says_why(
 
 def test_a_server_that_is_down_falls_back_and_says_so(closed_port_url: str) -> None:
     down = closed_port_url.rsplit("/api", 1)[0]
-    answer = _answerer(Settings(llm_url=down)).ask(QUESTION)
+    answer = one_passage_answerer(Settings(llm_url=down), PASSAGE).ask(QUESTION)
     assert not answer.generated and answer.generation is not None
     assert answer.generation.reason == f"cannot connect to {down} (connection refused)"
 
 
 def test_without_an_llm_nothing_is_sent_and_the_json_says_so(server: ChatServer) -> None:
-    answer = _answerer(Settings()).ask(QUESTION)
+    answer = one_passage_answerer(Settings(), PASSAGE).ask(QUESTION)
     assert not answer.generated and answer.generation is None and not server.requests
     assert answer_json(answer)["generation"] == {
         "used": False, "reason": None, "model": None, "seconds": None

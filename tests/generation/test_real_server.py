@@ -13,18 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from answers_support import HashEmbedder, MemoryStore, chunk
+from answers_support import one_passage_answerer
 
-from reader.answers.extractive import Answerer
-from reader.answers.retrieval import Retriever
 from reader.errors import LLMError
 from reader.generation import complete
-from reader.models import SectionRole
 from reader.settings import Settings
 
 pytestmark = pytest.mark.slow
 QUESTION = "What share of WordPiece tokens does BERT mask?"
 MESSAGES = [{"role": "user", "content": "Say hello in one word."}]
+
+PASSAGE = (
+    "In all of our experiments, we mask 15% of all WordPiece tokens in each sequence at random."
+)
 
 
 def _gguf() -> Path | None:
@@ -90,32 +91,14 @@ def test_a_wrong_path_names_http_404(llama_url: str) -> None:
         complete(MESSAGES, Settings(llm_url=llama_url + "/nowhere/chat/completions"))
 
 
-def _answerer(settings: Settings) -> Answerer:
-    embedder = HashEmbedder()
-    chunks = [
-        chunk(
-            "1810.04805",
-            0,
-            "In all of our experiments, we mask 15% of all WordPiece tokens in each sequence "
-            "at random.",
-            "3.1",
-            "Pre-training BERT",
-            SectionRole.METHOD,
-            4,
-        )
-    ]
-    store = MemoryStore(chunks, {"1810.04805": "BERT"}, embedder)
-    return Answerer(
-        Retriever(store, embedder, settings), embedder, settings, {"1810.04805": "BERT"}
-    )
-
-
 def test_ask_uses_the_reply_only_when_it_holds_and_else_says_why(llama_url: str) -> None:
-    cut = _answerer(Settings(llm_url=llama_url, llm_max_tokens=2)).ask(QUESTION)
+    cut = one_passage_answerer(Settings(llm_url=llama_url, llm_max_tokens=2), PASSAGE).ask(QUESTION)
     assert not cut.generated and cut.generation is not None
     assert cut.generation.reason == "the reply ran past 2 tokens (READER_LLM_MAX_TOKENS)"
     assert "15% of all WordPiece tokens" in cut.answer  # the papers' own sentence instead
-    full = _answerer(Settings(llm_url=llama_url, llm_max_tokens=120)).ask(QUESTION)
+    full = one_passage_answerer(Settings(llm_url=llama_url, llm_max_tokens=120), PASSAGE).ask(
+        QUESTION
+    )
     assert full.generation is not None and full.generation.seconds is not None
     if full.generation.used:  # a small model: either its reply holds to the passage...
         assert full.generated and full.citations
