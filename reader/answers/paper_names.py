@@ -63,7 +63,13 @@ def self_names(title: str, opening: str, body: str = "") -> dict[str, int]:
     title_stems = {word_stem(w) for w in WORD.findall(title.lower())} - STOP_WORDS
     defined = Counter(m.group(1) for m in _DEFINED.finditer(opening))
     best = _own_acronym(title_stems, opening) or (_own_acronym(title_stems, body) if body else None)
-    names = {best[1]: best[0]} if best else {}
+    names: dict[str, int] = {}
+    if best:
+        backing, short, long_form = best
+        names[short] = backing
+        if len(WORD.findall(long_form)) >= 2:
+            # Readers name it by what the acronym stands for, too ("the Vision Transformer").
+            names[long_form] = backing
     for version in set(_VERSIONED.findall(opening)):
         # "MoCo v2" in a paper that defines "(MoCo)": its own next version, not a citation.
         if opening.count(version) >= 2 or version.split()[0] in defined:
@@ -71,10 +77,11 @@ def self_names(title: str, opening: str, body: str = "") -> dict[str, int]:
     return names
 
 
-def _own_acronym(title_stems: set[str], text: str) -> tuple[int, str] | None:
-    """The acronym `text` defines whose long form is most the title's words: (backing, it)."""
+def _own_acronym(title_stems: set[str], text: str) -> tuple[int, str, str] | None:
+    """The acronym `text` defines whose long form is most the title's words: (backing, it,
+    its long form)."""
     counts = Counter(m.group(1) for m in _DEFINED.finditer(text))
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, str, str] | None = None
     for m in _DEFINED.finditer(text):
         short = m.group(1)
         if not looks_like_acronym(short):
@@ -86,9 +93,9 @@ def _own_acronym(title_stems: set[str], text: str) -> tuple[int, str] | None:
         covered = sum(s in title_stems for s in stems)
         if covered == 0 or 2 * covered < len(stems):
             continue  # an acronym of something else the paper uses ("SGD", "NLP")
-        rank = (covered, counts[short], short)
+        rank = (covered, counts[short], short, long_form)
         best = rank if best is None or rank > best else best
-    return (best[0], best[2]) if best else None
+    return (best[0], best[2], best[3]) if best else None
 
 
 def paper_name_keys(
