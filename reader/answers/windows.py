@@ -37,6 +37,13 @@ NOVELTY_WEIGHT = 0.2  # a window that only restates the question is not an answe
 NOVEL_ENOUGH = 6  # new content words that make a window more than a restatement
 ANAPHORA_PENALTY = 0.05
 ROLE_PENALTY = {SectionRole.APPENDIX: 0.05, SectionRole.REFERENCES: 0.2, SectionRole.OTHER: 0.02}
+# Thanks, funding and who did what say nothing about the method, whatever words they share
+# with the question ("for coining the name Adam"): as far back as the references.
+BACK_MATTER_PENALTY = ROLE_PENALTY[SectionRole.REFERENCES]
+_BACK_MATTER = re.compile(
+    r"^[\d.\s]*(?:acknowledg|funding|author\s+contribution|contributions\b|competing\s+interest)",
+    re.IGNORECASE,
+)
 
 # A caption, or a caption the extractor ran into a sentence ("... Figure 9: Comparison of").
 # "(a) X" is left alone: enumerations in prose are often the answer.
@@ -109,6 +116,8 @@ def windows(question: Question, pool: Sequence[Hit], limit: int) -> list[Window]
     found: list[Window] = []
     for i, hit in enumerate(pool):
         base = RANK_WEIGHT / (1 + i) - ROLE_PENALTY.get(hit.section_role, 0.0)
+        if _BACK_MATTER.search(hit.section):
+            base -= BACK_MATTER_PENALTY
         if question.named and hit.paper_id not in question.named:
             base -= OTHER_PAPER_PENALTY
         elif _variant_section(hit.section, question):

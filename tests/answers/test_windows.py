@@ -173,3 +173,13 @@ def test_a_section_about_a_variant_of_the_named_method_ranks_below_the_method() 
     assert best.hit_index == 1  # though the variant's passage was retrieved first
     asked = Question(q.weights, q.stems | {"adamax"}, None, q.answer_type, q.named, q.names)
     assert windows(asked, [variant, method], 400)[0].hit_index == 0
+
+
+@pytest.mark.parametrize("section", ["9 Acknowledgments", "Acknowledgements", "Author Contributions"])
+def test_thanks_and_contributions_are_not_answers(section: str) -> None:
+    q = question("What does the name Adam stand for?")
+    thanks = Hit(1, "p", "Paper", section, SectionRole.OTHER, 10,
+                 "We thank Ivo and Tom for coining the name Adam.", 1.0)  # fmt: skip
+    intro = Hit(2, "p", "Paper", "1 Introduction", SectionRole.INTRODUCTION, 1,
+                "The name Adam is derived from adaptive moment estimation.", 1.0)  # fmt: skip
+    assert windows(q, [thanks, intro], 400)[0].hit_index == 1  # though thanks came first
