@@ -81,5 +81,6 @@ def test_a_paper_that_names_itself_only_later_is_named_from_its_body() -> None:
     title = "Deep Residual Learning for Image Recognition"
     opening = "Deeper neural networks are more difficult to train, with SGD (SGD) or not."
     body = "Next we evaluate 18-layer and 34-layer residual nets (ResNets). We compare VGG v2."
-    assert self_names(title, opening, body) == {"ResNets": 1, "residual nets": 1}  # versions only from the opening
+    # Versions only from the opening.
+    assert self_names(title, opening, body) == {"ResNets": 1, "residual nets": 1}
     assert self_names(title, opening) == {}

@@ -175,7 +175,9 @@ def test_a_section_about_a_variant_of_the_named_method_ranks_below_the_method() 
     assert windows(asked, [variant, method], 400)[0].hit_index == 0
 
 
-@pytest.mark.parametrize("section", ["9 Acknowledgments", "Acknowledgements", "Author Contributions"])
+@pytest.mark.parametrize(
+    "section", ["9 Acknowledgments", "Acknowledgements", "Author Contributions"]
+)
 def test_thanks_and_contributions_are_not_answers(section: str) -> None:
     q = question("What does the name Adam stand for?")
     thanks = Hit(1, "p", "Paper", section, SectionRole.OTHER, 10,

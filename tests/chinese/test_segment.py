@@ -27,3 +27,8 @@ def test_creating_a_segmenter_does_not_load_jieba() -> None:
     sys.modules.pop("jieba", None)
     JiebaSegmenter(["多头注意力"])
     assert "jieba" not in sys.modules
+
+
+def test_a_project_word_wins_over_a_dictionary_word_beside_it() -> None:
+    # jieba's dictionary has 选点 ("choose a site"); the question means 选 + 点积 (dot product).
+    assert "点积" in JiebaSegmenter(["点积"]).cut("Transformer为啥选点积")
