@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from reader.evaluation import EvalReport
     from reader.ingest.job import IngestJob
     from reader.store.index_store import IndexStore
+    from reader.study.companion import StudyCompanion
 
 INGEST_LOCK_WAIT_SECONDS = 5.0
 
@@ -369,6 +370,13 @@ class Library:
         from reader.evaluation import run_eval
 
         return run_eval(self, gold_dir)
+
+    @cached_property
+    def study(self) -> StudyCompanion:
+        """Practice, quiz, plan and references (`reader practice|quiz|plan|refs|add`)."""
+        from reader.study.companion import StudyCompanion
+
+        return StudyCompanion(self)
 
     # ------------------------------------------------------------ progress and notes
 

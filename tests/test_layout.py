@@ -22,6 +22,7 @@ STAGES = {
     "chinese",
     "generation",
     "cli",
+    "study",
 }
 
 
