@@ -33,15 +33,20 @@ from reader.models import (
     SectionRole,
 )
 from reader.settings import Settings
+from reader.study.practice.checker import CheckReport, CheckResult
+from reader.study.practice.exercises import Exercise
 
 __all__ = [
     "Answer",
     "Block",
     "BlockKind",
     "CatalogError",
+    "CheckReport",
+    "CheckResult",
     "Chunk",
     "Citation",
     "ConceptResult",
+    "Exercise",
     "FetchError",
     "Hit",
     "IndexCorruptError",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.models import (
     Answer,
@@ -12,6 +12,7 @@ from reader.models import (
     Citation,
     ConceptResult,
     Generation,
+    GlossaryEntry,
     Hit,
     IngestReport,
     PaperRecord,
@@ -19,6 +20,12 @@ from reader.models import (
     QuotedBlock,
     Section,
 )
+from reader.study.records import PaperReferences, PlanPaper, WeekPlan
+
+if TYPE_CHECKING:
+    from reader.study.practice.checker import CheckReport
+    from reader.study.practice.exercises import Exercise
+    from reader.study.records import CardBack, GradeResult, QuizCard, QuizNext, QuizStats
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -145,4 +152,129 @@ def ingest_json(report: IngestReport) -> dict[str, Any]:
         "papers": [dataclasses.asdict(o) for o in report.outcomes],
         "failed": len(report.failed),
         "stage_seconds": {k: round(v, 3) for k, v in report.stage_seconds.items()},
+    }
+
+
+def plan_json(plan: WeekPlan) -> dict[str, Any]:
+    def paper(p: PlanPaper) -> dict[str, Any]:
+        entry = p.status.entry
+        return {
+            "id": p.id,
+            "title": p.title,
+            "stage": entry.stage,
+            "weeks": entry.weeks,
+            "read_first": list(entry.read_first),
+            "focus": list(entry.focus),
+            "state": p.state,
+        }
+
+    return {
+        "start": plan.start.isoformat(),
+        "today": plan.today.isoformat(),
+        "week": plan.week,
+        "total_weeks": plan.total_weeks,
+        "over": plan.over,
+        "this_week": [paper(p) for p in plan.this_week],
+        "overdue": [paper(p) for p in plan.overdue],
+    }
+
+
+def glossary_json(entry: GlossaryEntry) -> dict[str, Any]:
+    return dataclasses.asdict(entry)
+
+
+def card_json(card: QuizCard, back: CardBack | None) -> dict[str, Any]:
+    """A card's front (`question`, `question_zh`) and back (`answer`, `citations`, `glossary`)."""
+    return {
+        "id": card.id,
+        "kind": card.kind,
+        "question": card.question,
+        "question_zh": card.question_zh,
+        "concepts": list(card.concepts),
+        "paper_id": card.paper_id,
+        "stage": card.stage,
+        "answer": back.answer if back else None,
+        "citations": [
+            {"paper_id": c.paper_id, "section": c.section, "page": c.page, "quote": c.quote}
+            for c in (back.citations if back else ())
+        ],
+        "glossary": [glossary_json(g) for g in back.glossary] if back else [],
+        "in_library": back.in_library if back else None,
+        "note": back.note if back else None,
+    }
+
+
+def quiz_next_json(result: QuizNext) -> dict[str, Any]:
+    card = None
+    if result.card is not None:
+        card = card_json(result.card, result.back)
+        schedule = result.schedule
+        card["state"] = schedule.state if schedule else "new"
+        card["due"] = schedule.due.isoformat() if schedule and schedule.due else None
+    return {
+        "card": card,
+        "due_today": result.due_today,
+        "next_due": result.next_due.isoformat() if result.next_due else None,
+    }
+
+
+def quiz_grade_json(result: GradeResult) -> dict[str, Any]:
+    return {
+        "card_id": result.card_id,
+        "rating": result.rating,
+        "reviewed_at": result.reviewed_at.isoformat(),
+        "due": result.due.isoformat(),
+        "days": result.days,
+        "state": result.state,
+    }
+
+
+def quiz_stats_json(stats: QuizStats) -> dict[str, Any]:
+    return {
+        "total": stats.total,
+        "new": stats.new,
+        "learning": stats.learning,
+        "review": stats.review,
+        "due_today": stats.due_today,
+        "reviews": stats.reviews,
+        "by_rating": dict(stats.by_rating),
+    }
+
+
+def exercises_json(exercises: Sequence[Exercise]) -> dict[str, Any]:
+    return {
+        "exercises": [
+            {
+                "name": ex.name,
+                "title": ex.title,
+                "symbol": ex.symbol,
+                "signature": ex.signature,
+                "paper_id": ex.paper_id,
+                "section": f"{ex.section_number} {ex.section_title}",
+                "stage": ex.stage,
+            }
+            for ex in exercises
+        ]
+    }
+
+
+def practice_json(report: CheckReport) -> dict[str, Any]:
+    return {
+        "exercise": report.exercise,
+        "file": str(report.file),
+        "passed": report.passed,
+        "timed_out": report.timed_out,
+        "checks": [
+            {"name": c.name, "passed": c.passed, "message": c.message} for c in report.checks
+        ],
+    }
+
+
+def references_json(refs: PaperReferences) -> dict[str, Any]:
+    return {
+        "paper_id": refs.paper_id,
+        "references": [
+            {"number": r.number, "text": r.text, "title": r.title, "arxiv_id": r.arxiv_id}
+            for r in refs.references
+        ],
     }

@@ -99,6 +99,13 @@ class Settings:
     )
     llm_max_tokens: int = _knob(300, "Longest LLM answer, in tokens (sent as max_tokens).")
 
+    # Practice
+    practice_time_limit_seconds: float = _knob(
+        30.0,
+        "Time limit of one `reader practice check` run (the learner's code in a child process, "
+        "torch's import included); an endless loop is stopped after it.",
+    )
+
     # App
     app_host: str = _knob("127.0.0.1", "Address the Streamlit app binds to.")
     app_port: int = _knob(8501, "Port of the Streamlit app.")

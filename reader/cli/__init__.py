@@ -18,6 +18,10 @@ from reader.cli.common import (
     json_option,
     open_library,
 )
+from reader.cli.plan import plan
+from reader.cli.practice import practice
+from reader.cli.quiz import quiz
+from reader.cli.refs import add, refs
 from reader.models import SearchFilters, SectionRole
 from reader.settings import Settings
 from reader.textview import printed_text, section_text, wrap
@@ -345,6 +349,11 @@ def config() -> None:
     """Show every setting, its environment variable and default."""
     for env, default, help_text in Settings.describe():
         click.echo(f"{env:<30} {default:<28} {help_text}")
+
+
+# The study companion's command groups live in their own modules.
+for _command in (plan, quiz, practice, refs, add):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -126,6 +126,18 @@ class PaperFetcher:
 
     # ------------------------------------------------------------ metadata
 
+    def metadata(self, paper_id: str, version: int | None = None) -> PaperMeta:
+        """arXiv's record of a paper (title, newest or pinned version); FetchError if none."""
+        label = f"{paper_id}v{version}" if version else paper_id
+        if self.settings.offline:
+            raise FetchError(f"offline: cannot look up {label} on arXiv; run without --offline")
+        try:
+            return self._metadata(validate_arxiv_id(paper_id), version)
+        except CatalogError as exc:
+            raise FetchError(f"cannot look up {paper_id!r}: {exc}") from None
+        except PermanentError as exc:
+            raise FetchError(f"cannot look up {label} on arXiv: {exc.reason}") from None
+
     def _metadata(self, paper_id: str, version: int | None) -> PaperMeta:
         query = f"{paper_id}v{version}" if version else paper_id
         results = with_retries(

@@ -107,6 +107,34 @@ CREATE TABLE IF NOT EXISTS progress(
 );
 """
 
+# The study plan's settings (key 'start': its first day, ISO), in progress.sqlite beside the marks.
+PLAN_STATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS plan_state(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+# Interview cards: each card's scheduler state (fsrs Card JSON) and every grade given.
+CARD_STATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS card_state(
+    card_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,                -- fsrs Card.to_json()
+    due TEXT NOT NULL,                  -- ISO datetime, UTC
+    updated_at TEXT NOT NULL
+);
+"""
+CARD_REVIEWS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS card_reviews(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    card_id TEXT NOT NULL,
+    rating TEXT NOT NULL,               -- again | hard | good | easy
+    reviewed_at TEXT NOT NULL,          -- ISO datetime, UTC
+    due TEXT NOT NULL                   -- when the grade made it due next
+);
+"""
+
 # bm25 column weights (text, section_title): a title is shared by every chunk of its section.
 BM25 = "bm25(chunks_fts, 1.0, 0.5)"
 

@@ -1,0 +1,6 @@
+import torch
+
+
+def gelu(x: torch.Tensor) -> torch.Tensor:
+    while True:
+        pass
