@@ -6,7 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.i18n import language_switch, t
-from app_pages.session import ASK_PAGE, CONCEPTS_PAGE, LIBRARY_PAGE, READ_PAGE, library
+from app_pages.session import (
+    ASK_PAGE,
+    CONCEPTS_PAGE,
+    LIBRARY_PAGE,
+    PRACTICE_PAGE,
+    READ_PAGE,
+    library,
+)
 
 st.set_page_config(page_title="reader", page_icon="📖", layout="wide")
 lib = library()  # created once per process and cached; the model starts loading in the background
@@ -21,6 +28,12 @@ page = st.navigation(
             title=t("nav.concepts"),
             icon=":material/lightbulb:",
             url_path="concepts",
+        ),
+        st.Page(
+            PRACTICE_PAGE,
+            title=t("nav.practice"),
+            icon=":material/code:",
+            url_path="practice",
         ),
     ]
 )

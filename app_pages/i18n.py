@@ -23,6 +23,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.read": ("Read", "阅读"),
     "nav.ask": ("Ask", "提问"),
     "nav.concepts": ("Concepts", "概念"),
+    "nav.practice": ("Practice", "练习"),
     "language.label": ("Language · 语言", "语言 · Language"),
     "language.not_saved": (
         "Your pick holds for this session only: {error}",
@@ -230,6 +231,57 @@ STRINGS: dict[str, tuple[str, str]] = {
     "concepts.key_concept_hint": (
         "{concept} is a key concept of {paper}, which is on your reading list but not ingested.",
         "{concept} 是 {paper} 的关键概念；这篇论文在你的阅读清单上，但尚未导入。",
+    ),
+    # practice: code exercises and interview cards
+    "practice.title": ("Practice", "练习"),
+    "practice.exercise": ("Exercise", "练习题"),
+    "practice.from_paper": ("From {paper}, section {section}", "出自 {paper}，第 {section} 节"),
+    "practice.open_section": ("Open §{section} in Read", "在阅读页打开 §{section}"),
+    "practice.not_ingested": (
+        "{paper} is not ingested yet; once it is, its section opens in Read from here.",
+        "{paper} 尚未导入；导入后可从这里在阅读页打开对应章节。",
+    ),
+    "practice.starter": ("Starter file", "起始代码"),
+    "practice.download": ("Download {file}", "下载 {file}"),
+    "practice.code": (
+        "Your code: paste it here, or upload a .py file below",
+        "你的代码：粘贴在这里，或在下方上传 .py 文件",
+    ),
+    "practice.upload": ("Upload a .py file", "上传 .py 文件"),
+    "practice.run": ("Run the checks", "运行检查"),
+    "practice.empty": ("Paste or upload your code first.", "请先粘贴或上传你的代码。"),
+    "practice.running": (
+        "Running your code in a separate process…",
+        "正在独立进程中运行你的代码……",
+    ),
+    "practice.passed": ("All {n} checks passed.", "{n} 项检查全部通过。"),
+    "practice.failed": (
+        "{passed} of {n} checks passed; each failure says what differed, with a hint.",
+        "{n} 项检查通过了 {passed} 项；每项未通过的检查都写明了差异和提示。",
+    ),
+    "practice.timed_out": (
+        "Your code was stopped at the time limit: an endless loop, or far too slow?",
+        "你的代码运行超时被停止：是否有死循环，或者太慢？",
+    ),
+    "practice.messages_note": (
+        "Check names and hints are in English, like the papers.",
+        "检查项和提示为英文，与论文一致。",
+    ),
+    "cards.title": ("Interview cards", "面试卡片"),
+    "cards.due": ("{n} due today", "今天到期 {n} 张"),
+    "cards.none_due": (
+        "No card is due now; the next is due on {when}.",
+        "现在没有到期的卡片；下一张在 {when} 到期。",
+    ),
+    "cards.show": ("Show the answer", "显示答案"),
+    "cards.from_papers": ("**From the papers** (quoted)", "**论文原文**（引用）"),
+    "cards.rate.again": ("Again", "重来"),
+    "cards.rate.hard": ("Hard", "困难"),
+    "cards.rate.good": ("Good", "良好"),
+    "cards.rate.easy": ("Easy", "简单"),
+    "cards.graded": (
+        "Recorded. Next due on {date} (in {days} days).",
+        "已记录。下次复习：{date}（{days} 天后）。",
     ),
 }
 

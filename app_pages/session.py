@@ -13,6 +13,7 @@ LIBRARY_PAGE = "app_pages/library.py"
 READ_PAGE = "app_pages/read.py"
 ASK_PAGE = "app_pages/ask.py"
 CONCEPTS_PAGE = "app_pages/concepts.py"
+PRACTICE_PAGE = "app_pages/practice.py"
 
 WARM_UP_DELAY_SECONDS = 1.0
 
