@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app_pages.i18n import language, t
+from app_pages.reading_list_add import add_button
 from app_pages.session import library
 from app_pages.widgets import (
     ingest_status,
@@ -106,6 +107,7 @@ def _card(lib: Library, result: ConceptResult) -> None:
                 st.code(g.formula, language=None)
             if g.introduced_by:
                 st.caption(md(t("concepts.introduced_by", paper=g.introduced_by)))
+                _offer_introducing_paper(lib, canonical, g.introduced_by)
     if result.occurrences:
         st.markdown(t("concepts.where"))
         for o in result.occurrences:
@@ -124,6 +126,17 @@ def _card(lib: Library, result: ConceptResult) -> None:
             )
     _chips(lib, t("concepts.related"), result.related, "related")
     _not_ingested(lib, result)
+
+
+def _offer_introducing_paper(lib: Library, concept: str, introduced_by: str) -> None:
+    """The paper that introduced the concept, when it is an arXiv id not on the reading list."""
+    try:
+        if lib.study.in_reading_list(introduced_by):
+            return
+    except ReaderError:  # a citation such as "Cayley (1858)", not an arXiv id
+        return
+    st.markdown(md(t("concepts.add_intro", concept=concept, paper=introduced_by)))
+    add_button(lib, introduced_by, key=f"add_intro_{introduced_by}")
 
 
 def _not_ingested(lib: Library, result: ConceptResult) -> None:

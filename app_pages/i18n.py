@@ -72,6 +72,51 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ingest.one": ("Ingest {paper}", "导入 {paper}"),
     # library page
     "library.title": ("Reading list", "阅读清单"),
+    "add.button": ("Add {paper} to the reading list", "把 {paper} 加入阅读清单"),
+    "add.listed": ("{paper} is on your reading list.", "{paper} 已在阅读清单中。"),
+    "add.id_alone": ("Add the id {paper} alone", "只添加编号 {paper}"),
+    "add.lookup_failed": (
+        "Nothing was added: {error}. You can add the id alone and give it a title later.",
+        "没有添加：{error}。可以只添加编号，标题以后再补。",
+    ),
+    "add.done": (
+        "Added {paper}{title} to {path}. Ingest it from the reading list.",
+        "已把 {paper}{title} 加入 {path}。可在阅读清单中导入。",
+    ),
+    "refs.title": (
+        "References: {count}, {with_id} with an arXiv id",
+        "参考文献：{count} 条，其中 {with_id} 条有 arXiv 编号",
+    ),
+    "refs.none_with_id": (
+        "No entry of this list prints an arXiv id.",
+        "这份参考文献里没有一条写出 arXiv 编号。",
+    ),
+    "concepts.add_intro": (
+        "{concept} was introduced in {paper}, which is not on your reading list.",
+        "{concept} 由 {paper} 提出，这篇论文不在你的阅读清单中。",
+    ),
+    "week.no_start": (
+        "**Study plan.** Set the day you started (or start) the plan, and this page opens with "
+        "the week: what to read now, what is overdue, the cards due and this stage's exercises.",
+        "**学习计划。** 设定计划的开始日期，本页就会先显示这一周："
+        "现在要读的、已逾期的、今天到期的卡片和本阶段的练习。",
+    ),
+    "week.start_on": ("The plan starts on", "计划开始日期"),
+    "week.start": ("Start the plan", "开始计划"),
+    "week.title": ("Week {week} of {total}", "第 {week} 周（共 {total} 周）"),
+    "week.before": ("The plan starts on {start}", "计划将于 {start} 开始"),
+    "week.over": (
+        "Week {week}: the {total}-week plan is over",
+        "第 {week} 周：{total} 周的计划已结束",
+    ),
+    "week.to_read": ("**To read now**", "**现在读**"),
+    "week.overdue": ("**Overdue**", "**已逾期**"),
+    "week.nothing_now": ("Nothing planned for this week.", "这一周没有安排论文。"),
+    "week.nothing_overdue": ("Nothing overdue.", "没有逾期的论文。"),
+    "week.cards_due": ("Cards due today", "今天到期的卡片"),
+    "week.exercises": ("Exercises for this stage: ", "本阶段的练习："),
+    "week.practice": ("Practice", "练习"),
+    "week.read_first": (" · first: {sections}", " · 先读：{sections}"),
     "library.no_index": (
         "No index yet: nothing has been ingested. ",
         "还没有索引：尚未导入任何论文。",

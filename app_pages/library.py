@@ -1,15 +1,17 @@
-"""Library: the reading list in study-plan order, each paper's state, and ingest buttons."""
+"""Library: this week of the study plan, the reading list in plan order, each paper's state,
+and ingest buttons."""
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import groupby
 
 import streamlit as st
 
 from app_pages.i18n import t
-from app_pages.session import READ_PAGE, library
-from app_pages.widgets import ingest_status, md, plan_focus, shown_errors
-from reader import PaperStatus
+from app_pages.session import PRACTICE_PAGE, READ_PAGE, library
+from app_pages.widgets import ingest_status, md, plan_focus, role_name, shown_errors
+from reader import Library, PaperStatus, ReaderError
 
 REQUEST = "library_ingest_request"  # paper ids to ingest on the next run; () = all
 
@@ -36,6 +38,7 @@ def main() -> None:
         if not statuses:
             st.warning(md(t("library.empty", path=lib.settings.papers_file)))
             return
+        _this_week(lib)
         _summary(statuses)
         st.button(
             t("library.ingest_all"),
@@ -52,6 +55,70 @@ def main() -> None:
             st.subheader(title + (t("library.weeks", weeks=weeks) if weeks else ""), anchor=False)
             for status in items:
                 _paper_row(status)
+
+
+def _this_week(lib: Library) -> None:
+    """ "Week N": what to read now, what is overdue, cards due, and this stage's exercises."""
+    study = lib.study
+    if study.plan_start() is None:
+        with st.container(border=True):
+            st.markdown(t("week.no_start"))
+            left, right = st.columns([2, 1], vertical_alignment="bottom")
+            start = left.date_input(t("week.start_on"), value=dt.date.today(), key="plan_start")
+            if right.button(t("week.start"), key="plan_start_button", icon=":material/flag:"):
+                study.set_plan_start(start)
+                st.rerun()
+        return
+    try:
+        plan = study.plan()
+    except ReaderError as exc:  # e.g. no paper has weeks: the list is still worth showing
+        st.warning(md(str(exc)))
+        return
+    if not plan.started:
+        title = t("week.before", start=plan.start.isoformat())
+    elif plan.over:
+        title = t("week.over", week=plan.week, total=plan.total_weeks)
+    else:
+        title = t("week.title", week=plan.week, total=plan.total_weeks)
+    st.subheader(title, anchor=False)
+    now, late, cards = st.columns([2, 2, 1])
+    with now:
+        st.markdown(t("week.to_read"))
+        for paper in plan.this_week:
+            _plan_line(paper.id, paper.title, paper.state, paper.status.entry.read_first)
+        if not plan.this_week:
+            st.caption(t("week.nothing_now"))
+    with late:
+        st.markdown(t("week.overdue"))
+        for paper in plan.overdue:
+            _plan_line(paper.id, paper.title, paper.state, paper.status.entry.read_first)
+        if not plan.overdue:
+            st.caption(t("week.nothing_overdue"))
+    with cards:
+        try:
+            due = study.quiz_stats().due_today
+        except ReaderError:
+            due = 0
+        st.metric(t("week.cards_due"), due)
+        stages = {p.status.entry.stage for p in plan.this_week}
+        exercises = [e for e in study.exercises() if e.stage in stages]
+        if exercises:
+            st.markdown(t("week.exercises") + ", ".join(f"`{e.name}`" for e in exercises))
+        st.page_link(PRACTICE_PAGE, label=t("week.practice"), icon=":material/code:")
+
+
+def _plan_line(paper_id: str, title: str, state: str, read_first: tuple[str, ...]) -> None:
+    first = (
+        t("week.read_first", sections=", ".join(role_name(r) for r in read_first))
+        if read_first
+        else ""
+    )
+    st.page_link(
+        READ_PAGE,
+        label=f"{title} · {t('state.' + state)}{first}",
+        icon=":material/menu_book:",
+        query_params={"paper": paper_id},
+    )
 
 
 def _request(paper_ids: tuple[str, ...]) -> None:

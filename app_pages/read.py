@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from app_pages.i18n import language, t
+from app_pages.reading_list_add import references_panel
 from app_pages.session import library
 from app_pages.widgets import (
     drawn_block,
@@ -53,6 +54,7 @@ def main() -> None:
             _section_text(paper, section, st.session_state.get(HIGHLIGHT))
             _progress_and_notes(lib, paper, section)
             _neighbours(sections, section)
+            references_panel(lib, paper.id, expanded=section.role == "references")
         _write_link(paper.id, section, page)
 
 

@@ -175,16 +175,22 @@ class StudyCompanion:
         return any(entry.id == paper_id for entry in self.library.reading_list().papers)
 
     def add_to_reading_list(
-        self, arxiv_id: str, stage: int | None = None, papers_file: Path | None = None
+        self,
+        arxiv_id: str,
+        stage: int | None = None,
+        papers_file: Path | None = None,
+        *,
+        offline: bool | None = None,
     ) -> AddedPaper:
         """Append a paper to the reading list, the file's comments and layout kept: its title
-        and newest (or given) version from arXiv, or the id alone when settings.offline.
-        CatalogError (file unchanged) for a bad or duplicate id or an unreadable list;
-        FetchError (file unchanged) when arXiv cannot be asked or has no such paper."""
+        and newest (or given) version from arXiv, or the id alone when offline (default:
+        settings.offline). CatalogError (file unchanged) for a bad or duplicate id or an
+        unreadable list; FetchError (file unchanged) when arXiv cannot be asked or has no
+        such paper."""
         from reader.study.reading_list_edit import add_paper
 
         lookup = None
-        if not self.settings.offline:
+        if not (self.settings.offline if offline is None else offline):
             from reader.fetch.arxiv_client import PaperFetcher
 
             lookup = PaperFetcher(self.settings).metadata
