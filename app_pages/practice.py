@@ -86,7 +86,9 @@ def _report(report: CheckReport) -> None:
     if language() == "zh":
         st.caption(t("practice.messages_note"))
     for c in report.checks:
-        st.markdown(f"{'✅' if c.passed else '❌'} {md(c.name)}")
+        # Material icons, not emoji: a browser without an emoji font paints those as boxes.
+        mark = ":green[:material/check_circle:]" if c.passed else ":red[:material/cancel:]"
+        st.markdown(f"{mark} {md(c.name)}")
         if c.message:
             st.code(c.message, language=None)
 

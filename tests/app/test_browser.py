@@ -27,7 +27,7 @@ from repo_paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-README_SHOTS = {"read.png", "ask.png", "concepts-zh.png", "read-equation.png"}
+README_SHOTS = {"read.png", "ask.png", "concepts-zh.png", "read-equation.png", "practice.png"}
 LANGUAGES = ["en", "zh"]
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 CHROMIUM_ARGS = [
@@ -275,3 +275,28 @@ def test_a_citation_deep_in_a_long_section_is_scrolled_into_view(
     expect(cited).to_be_in_viewport()
     idle(page)
     save(page, tmp_path, "read-deep.png")
+
+
+def test_an_exercise_pasted_on_the_practice_page_is_checked_with_hints(
+    app_url: str, page: Any, tmp_path: Path
+) -> None:
+    expect = sync_api.expect
+    open_in(page, f"{app_url}/practice", "en")
+    page.get_by_label("Exercise").click()  # the select box: open it, pick GELU
+    page.get_by_role("option", name=re.compile(r"\(gelu\)")).click()
+    idle(page)
+    expect(page.get_by_text("Open §2 in Read")).to_be_visible()
+    code = page.get_by_label("Your code: paste it here, or upload a .py file below")
+    code.fill(
+        "import math\nimport torch\n\n\ndef gelu(x):\n"
+        "    return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))\n"
+    )
+    code.press("Control+Enter")  # commits the text area before the button reads it
+    idle(page)
+    page.get_by_role("button", name="Run the checks").click()
+    verdict = page.get_by_text(re.compile(r"\d of 6 checks passed"))
+    expect(verdict).to_be_visible()
+    expect(page.get_by_text("tanh approximation").first).to_be_visible()
+    idle(page)
+    verdict.scroll_into_view_if_needed()
+    save(page, tmp_path, "practice.png")
