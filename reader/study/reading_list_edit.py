@@ -83,11 +83,13 @@ def _appended(original: bytes, entry: PaperEntry, path: Path) -> bytes:
     crlf = "\r\n" in text
     if crlf:
         text = text.replace("\r\n", "\n")
-    yaml = YAML()  # round-trip mode: comments, key order and quotes are kept
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line
+    # Round-trip mode: comments, key order and quotes are kept, and only plain YAML types
+    # are built (no arbitrary objects), so this is as safe as yaml.safe_load.
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 4096  # never re-wrap a long line
     try:
-        data: Any = yaml.load(text)
+        data: Any = editor.load(text)
         _, indent, dash = load_yaml_guess_indent(text)
     except YAMLError as exc:
         raise CatalogError(f"{path}: cannot edit the YAML ({exc}); nothing was added") from None
@@ -97,7 +99,7 @@ def _appended(original: bytes, entry: PaperEntry, path: Path) -> bytes:
     # papers.yaml's layout is "  - id: ...": the dash 2 in, the keys 4 in.
     if indent is None or dash is None:  # nothing in block style to go by
         indent, dash = 4, 2
-    yaml.indent(mapping=max(indent - dash, 2), sequence=indent, offset=dash)
+    editor.indent(mapping=max(indent - dash, 2), sequence=indent, offset=dash)
     item = CommentedMap()
     item["id"] = DoubleQuotedScalarString(entry.id)  # unquoted 2103.00020 would be a float
     if entry.version is not None:
@@ -108,7 +110,7 @@ def _appended(original: bytes, entry: PaperEntry, path: Path) -> bytes:
         item["stage"] = entry.stage
     papers.append(item)
     out = io.StringIO()
-    yaml.dump(data, out)
+    editor.dump(data, out)
     written = out.getvalue()
     if not written.startswith(text):
         raise CatalogError(
