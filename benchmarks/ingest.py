@@ -1,15 +1,19 @@
 """Ingest benchmark: the dev corpus from local PDFs into an empty index, per-stage figures.
 
     python -m benchmarks.ingest [--runs 3] [--backend onnx] [--corpus ../shared/eval/corpus.yaml]
+    python -m benchmarks.ingest --workers 1 2 [--runs 3]
 
 Prints seconds per stage (extract, chunk, embed, write), pages/s, chunks/s, the re-run time on an
 unchanged corpus, and peak RSS. Each run is a fresh process so peak RSS and model load are honest;
 the exported ONNX model is kept between runs (as it is between ingests of a real library).
+`--workers` instead compares extraction + sectioning pages/s of the corpus with 1, 2, ... worker
+processes (as `reader ingest --workers N` runs it: the pool's start-up is included).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -44,6 +48,65 @@ print(json.dumps({
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
+
+WORKERS_CHILD = r"""
+import json, sys, time
+from functools import partial
+from pathlib import Path
+from reader import Library, Settings
+from reader.fetch.arxiv_client import PaperFetcher
+from reader.ingest.parallel import extract_in_pool, extract_with
+
+corpus, pdf_dir, index_dir, workers = sys.argv[1:5]
+settings = Settings.from_env(papers_file=Path(corpus), pdf_dir=Path(pdf_dir),
+                             index_dir=Path(index_dir), offline=True)
+fetcher = PaperFetcher(settings)
+papers = [fetcher.fetch(e) for e in Library(settings).reading_list().papers]
+extract = partial(extract_with, settings)
+started = time.perf_counter()
+if int(workers) == 1:
+    done = [extract(p) for p in papers]
+else:
+    done = list(extract_in_pool(papers, extract, int(workers)))
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "pages": sum(getattr(d, "page_count", 0) for d in done)}))
+"""
+
+
+def workers_table(
+    workers: list[int], runs: int = 3, corpus: Path = CORPUS, pdf_dir: Path = PAPERS
+) -> Table:
+    """Extraction + sectioning of the corpus with each worker count: median of `runs`."""
+    rows = []
+    base = 0.0
+    for count in workers:
+        seconds, loads, pages = [], [], 0.0
+        for _ in range(runs):
+            loads.append(loadavg())
+            with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
+                result = run_child(WORKERS_CHILD, str(corpus), str(pdf_dir), tmp, str(count))
+            seconds.append(float(result["seconds"]))  # type: ignore[arg-type]
+            pages = float(result["pages"])  # type: ignore[arg-type]
+        rate = pages / max(median(seconds), 1e-9)
+        base = base or rate
+        target = "target ≥ 150 pages/s: " + ("met" if rate >= 150 else "MISSED")
+        rows.append(
+            (
+                str(count),
+                f"{median(seconds):.2f} s",
+                f"{rate:.0f} pages/s",
+                f"×{rate / base:.2f}",
+                target if count > 1 else "",
+                ", ".join(loads),
+            )
+        )
+    note = (
+        f"{corpus.name}: {pages:.0f} pages; median of {runs} fresh-process runs each; "
+        f"{os.cpu_count()} cores; load average before each run in the last column."
+    )
+    headers = ("workers", "extract + sections", "rate", "speed-up", "note", "load")
+    return Table("Parallel extraction", headers, tuple(rows), note)
+
 
 STAGES = ("fetch", "extract", "chunk", "embed", "write")
 
@@ -107,7 +170,13 @@ def main() -> None:
     )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--pdf-dir", type=Path, default=PAPERS)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", help="compare extraction with these worker counts"
+    )
     args = parser.parse_args()
+    if args.workers:
+        print(workers_table(args.workers, args.runs, args.corpus, args.pdf_dir).markdown())
+        return
     print(
         run(
             args.runs, args.backend or Settings().embedding_backend, args.corpus, args.pdf_dir

@@ -1,11 +1,15 @@
 """Scale benchmark: the product's vector index and keyword store at 100k and 1M chunks.
 
-    python -m benchmarks.scale [--sizes 100000 1000000] [--quick]
+    python -m benchmarks.scale [--sizes 100000 1000000] [--quick] [--only store]
 
 Vectors: clustered synthetic 384-d unit rows (2,000 topics), searched with the product's
 `VectorIndex` as flat (exact) and HNSW; recall@10 of HNSW against flat. Keywords: the product's
 SQLite + FTS5 layout filled with generated passages (words drawn with the frequencies of the
 dev corpus's own text), queried through `IndexStore.keyword_search` with the dev questions.
+Store: both at once in one real index directory (library.sqlite with the clustered vectors as
+blobs, vectors.faiss built by `IndexStore.open` as the product builds it): recall@10 of
+`vector_search` against exact scores, keyword search unfiltered and filtered by paper, and the
+hybrid lookup of a question (keyword + vector top 50, RRF, passages of the top 30).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +154,7 @@ def keyword_rows(sizes: list[int]) -> list[tuple[str, ...]]:
     return rows
 
 
-def _fill(path: Path, n: int, texts: Iterator[str], blob: bytes) -> None:
+def _fill(path: Path, n: int, texts: Iterator[str], blob: bytes | np.ndarray) -> None:
     """Insert `n` chunks in papers of CHUNKS_PER_PAPER, through the schema's FTS triggers."""
     conn = sqlite3.connect(path)
     try:
@@ -164,24 +169,139 @@ def _fill(path: Path, n: int, texts: Iterator[str], blob: bytes) -> None:
             )
         batch: list[tuple[object, ...]] = []
         for i, text in enumerate(texts):
-            batch.append((f"p{i // CHUNKS_PER_PAPER}", i % CHUNKS_PER_PAPER, "3", "Method", text))
+            vector = blob if isinstance(blob, bytes) else blob[i].astype("<f4").tobytes()
+            paper = f"p{i // CHUNKS_PER_PAPER}"
+            batch.append((paper, i % CHUNKS_PER_PAPER, "3", "Method", text, vector))
             if len(batch) == 20_000:
-                _insert(conn, batch, blob)
+                _insert(conn, batch)
                 batch = []
-        _insert(conn, batch, blob)
+        _insert(conn, batch)
+        if not isinstance(blob, bytes):  # vectors changed under the store: bump the generation
+            with conn:
+                conn.execute("UPDATE meta SET value = '1' WHERE key = 'generation'")
+                conn.execute(f"INSERT INTO meta VALUES ('model_dim', '{DIM}')")
         with conn:
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
     finally:
         conn.close()
 
 
-def _insert(conn: sqlite3.Connection, batch: list[tuple[object, ...]], blob: bytes) -> None:
+def _insert(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> None:
     with conn:
         conn.executemany(
             "INSERT INTO chunks(paper_id, ordinal, section_number, section_title, section_role, "
             "page, text, vector) VALUES (?, ?, ?, ?, 'method', 1, ?, ?)",
-            [(*row, blob) for row in batch],
+            batch,
         )
+
+
+def store_rows(sizes: list[int], workdir: Path | None) -> list[tuple[str, ...]]:
+    """One real store per size: recall, build, size and latencies through `IndexStore`."""
+    from reader.answers.retrieval import RERANK_DEPTH, rrf_fuse
+    from reader.settings import Settings
+    from reader.store.index_store import LIBRARY, VECTORS, IndexStore
+    from reader.text.query import fts_expression, normalize_query
+
+    words, weights = corpus_words()
+    questions = [q["question"] for q in yaml.safe_load((GOLD / "questions-dev.yaml").read_text())]
+    exprs = [e for q in questions if (e := fts_expression(normalize_query(q, 2000)))]
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(TOPICS, DIM)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    queries = clustered(QUERIES, 99, centres)
+    rows: list[tuple[str, ...]] = []
+    for n in sizes:
+        vectors = clustered(n, n, centres)
+        with tempfile.TemporaryDirectory(prefix=f"store-{n}-", dir=workdir) as tmp:
+            settings = Settings(index_dir=Path(tmp))
+            IndexStore.open(settings, create=True).close()
+            load = loadavg()
+            started = time.perf_counter()
+            _fill(Path(tmp) / LIBRARY, n, passages(n, words, weights), vectors)
+            filled = time.perf_counter() - started
+            started = time.perf_counter()
+            IndexStore.open(settings, create=True).close()  # builds vectors.faiss
+            built = time.perf_counter() - started
+            size = (Path(tmp) / VECTORS).stat().st_size
+            db = sum(p.stat().st_size for p in Path(tmp).glob(f"{LIBRARY}*"))
+            papers = [f"p{i}" for i in range(0, (n + CHUNKS_PER_PAPER - 1) // CHUNKS_PER_PAPER)]
+            with IndexStore.open(settings) as store:
+                store.vector_search(queries[0], 10)  # load vectors.faiss
+                found, vec_lat = 0, []
+                for q in queries:
+                    t = time.perf_counter()
+                    hits = store.vector_search(q, 10)
+                    vec_lat.append(time.perf_counter() - t)
+                    exact = np.argpartition(-(vectors @ q), 10)[:10] + 1  # chunk ids from 1
+                    found += len({h for h, _ in hits} & set(exact.tolist()))
+                kw: list[float] = []
+                kw_paper: list[float] = []
+                hybrid: list[float] = []
+                hybrid_paper: list[float] = []
+                for expr in exprs[:3]:
+                    store.keyword_search(expr, 50)  # warm the page cache
+                for r in range(3):
+                    for i, expr in enumerate(exprs):
+                        q = queries[(i + r * len(exprs)) % QUERIES]
+                        one = frozenset([papers[(i * 7919 + r) % len(papers)]])
+                        kw.append(_timed(partial(store.keyword_search, expr, 50)))
+                        kw_paper.append(_timed(partial(store.keyword_search, expr, 50, one)))
+                        for scope, out in ((None, hybrid), (one, hybrid_paper)):
+                            t = time.perf_counter()
+                            rankings = [
+                                [c for c, _ in store.keyword_search(expr, 50, scope)],
+                                [c for c, _ in store.vector_search(q, 50, scope)],
+                            ]
+                            fused = rrf_fuse(rankings, settings.rrf_k, [1.0, 1.0])
+                            store.chunks([c for c, _ in fused[:RERANK_DEPTH]])
+                            out.append(time.perf_counter() - t)
+            rows.append(
+                (
+                    f"{n:,}",
+                    f"{found / (10 * QUERIES):.3f}",
+                    f"{filled:.0f} s + {built:.0f} s",
+                    f"{mb(size)} + {mb(db)}",
+                    f"{ms(percentile(vec_lat, 50))} / {ms(percentile(vec_lat, 95))}",
+                    f"{ms(percentile(kw, 50))} / {ms(percentile(kw, 95))}",
+                    f"{ms(percentile(kw_paper, 50))} / {ms(percentile(kw_paper, 95))}",
+                    f"{ms(percentile(hybrid, 50))} / {ms(percentile(hybrid, 95))}",
+                    f"{ms(percentile(hybrid_paper, 50))} / {ms(percentile(hybrid_paper, 95))}",
+                    load,
+                )
+            )
+            print(" | ".join(rows[-1]), flush=True)  # a long run shows each size as it ends
+        del vectors
+    return rows
+
+
+def _timed(call: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    call()
+    return time.perf_counter() - t
+
+
+def store_table(sizes: list[int], workdir: Path | None) -> Table:
+    headers = (
+        "chunks",
+        "recall@10",
+        "fill SQLite + build vectors.faiss",
+        "vectors.faiss + library.sqlite",
+        "vector p50 / p95",
+        "keyword p50 / p95",
+        "keyword, one paper",
+        "hybrid p50 / p95",
+        "hybrid, one paper",
+        "load",
+    )
+    note = (
+        f"One real index per size: {WORDS_PER_CHUNK}-word generated passages in papers of "
+        f"{CHUNKS_PER_PAPER}, clustered synthetic 384-d vectors ({TOPICS} topics) stored as the "
+        f"product stores them; recall@10 of `vector_search` against exact scores over {QUERIES} "
+        "queries; keyword = `keyword_search` top 50 with the dev questions, 3 rounds; hybrid = "
+        f"keyword + vector top 50, RRF, passages of the top {30} fetched (the Retriever's "
+        "reranking by sentence coverage is left out: it is per candidate, not per library)."
+    )
+    return Table("Store at scale (IndexStore)", headers, tuple(store_rows(sizes, workdir)), note)
 
 
 def run(sizes: list[int]) -> list[Table]:
@@ -208,8 +328,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--quick", action="store_true", help="10k and 100k chunks only")
+    parser.add_argument(
+        "--only", choices=("store",), help="only the real-store table (one index per size)"
+    )
+    parser.add_argument("--workdir", type=Path, help="where the store indexes go (default /tmp)")
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else args.sizes
+    if args.only == "store":
+        print(store_table(sizes, args.workdir).markdown())
+        return
     for table in run(sizes):
         print(table.markdown())
 

@@ -37,6 +37,10 @@ class IndexLockedError(ReaderError):
     """Another `reader ingest` holds the index."""
 
 
+class StoreUnavailableError(ReaderError):
+    """The configured passage store (e.g. Milvus) cannot be used: not installed or unreachable."""
+
+
 class PaperNotFoundError(ReaderError):
     """A paper id is not in the index (or a section is not in the paper)."""
 

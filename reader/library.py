@@ -18,8 +18,6 @@ from reader.models import (
     AppPreferences,
     Block,
     ConceptResult,
-    ExtractedPaper,
-    FetchedPaper,
     GlossaryEntry,
     Hit,
     IngestReport,
@@ -46,7 +44,8 @@ if TYPE_CHECKING:
     from reader.embeddings.base import Embedder
     from reader.evaluation import EvalReport
     from reader.ingest.job import IngestJob
-    from reader.store.index_store import IndexStore
+    from reader.ingest.shard import Shard
+    from reader.store.base import PassageStore
     from reader.study.companion import StudyCompanion
 
 INGEST_LOCK_WAIT_SECONDS = 5.0
@@ -62,7 +61,7 @@ class Library:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings.from_env()
         self._lock = threading.RLock()
-        self._store: IndexStore | None = None
+        self._store: PassageStore | None = None
         self._embedder: Embedder | None = None
         self._job: IngestJob | None = None
 
@@ -88,12 +87,12 @@ class Library:
         self.close()
 
     @property
-    def store(self) -> IndexStore:
+    def store(self) -> PassageStore:
         with self._lock:
             if self._store is None:
-                from reader.store.index_store import IndexStore
+                from reader.store.open import open_store
 
-                self._store = IndexStore.open(self.settings)
+                self._store = open_store(self.settings)
             return self._store
 
     @property
@@ -106,9 +105,9 @@ class Library:
             return self._embedder
 
     def has_index(self) -> bool:
-        from reader.store.index_store import IndexStore
+        from reader.store.open import store_exists
 
-        return IndexStore.exists(self.settings)
+        return store_exists(self.settings)
 
     def reading_list(self, path: Path | None = None) -> ReadingList:
         from reader.catalog import load_reading_list
@@ -130,11 +129,16 @@ class Library:
         *,
         rebuild: bool = False,
         progress: IngestProgress | None = None,
+        shard: Shard | None = None,
     ) -> IngestReport:
-        """Fetch, extract, chunk, embed and store every paper of a reading list (or `only` some)."""
+        """Fetch, extract, chunk, embed and store every paper of a reading list (or `only` some;
+        or this machine's `shard` of it). Extraction runs in `settings.ingest_workers` processes."""
+        from functools import partial
+
         from reader.fetch.arxiv_client import PaperFetcher
-        from reader.pdf.extract import extract_paper
+        from reader.ingest.parallel import extract_with
         from reader.store.index_store import IndexStore
+        from reader.store.open import delete_store, open_store
 
         reading_list = self.reading_list(papers_file)
         entries = list(reading_list.papers)
@@ -145,24 +149,24 @@ class Library:
                     f"{', '.join(unknown)} not in {reading_list.path}; add it there first"
                 )
             entries = [e for e in entries if e.id in only]
+        if shard is not None:
+            entries = shard.select(entries)
 
         self.close()  # queries must not hold the old generation while we write
         fetcher = PaperFetcher(self.settings)
 
-        def extract(paper: FetchedPaper) -> ExtractedPaper:
-            return extract_paper(paper.pdf_path, self.settings)
-
         with IndexStore.ingest_lock(self.settings, INGEST_LOCK_WAIT_SECONDS):
             if rebuild:
-                IndexStore.delete_library(self.settings)
-            with IndexStore.open(self.settings, create=True) as store:
+                delete_store(self.settings)
+            with open_store(self.settings, create=True) as store:
                 run = IngestRun(
                     settings=self.settings,
                     store=store,
                     load_embedder=lambda: self.embedder,
                     fetch=fetcher.fetch,
-                    extract=extract,
+                    extract=partial(extract_with, self.settings),  # picklable, for workers
                     progress=progress or SilentProgress(),
+                    workers=self.settings.ingest_workers,
                 )
                 try:
                     return run.run(entries)

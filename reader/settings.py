@@ -13,6 +13,7 @@ from reader.errors import SettingsError
 
 ENV_PREFIX = "READER_"
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+STORES = ("sqlite", "milvus")
 UI_LANGUAGES = ("en", "zh")  # the app's languages; paper text and answers stay English
 
 
@@ -45,6 +46,28 @@ class Settings:
     max_pdf_pages: int = _knob(600, "Refuse PDFs with more pages than this (a paper is < 100).")
     max_page_spans: int = _knob(
         20000, "Refuse a page with more text spans than this (damaged or hostile PDF)."
+    )
+
+    ingest_workers: int = _knob(
+        1,
+        "Processes that extract papers in parallel during ingest (spawned by the pipeline; "
+        "one writer stores them in reading-list order, so the index is the same as with 1).",
+    )
+
+    # Store
+    store: str = _knob(
+        "sqlite",
+        "Where passages live: 'sqlite' (library.sqlite + vectors.faiss in index_dir) or "
+        "'milvus' (pip install 'reader[milvus]'; see milvus_uri). Progress and notes stay local.",
+    )
+    milvus_uri: str = _knob(
+        "",
+        "With store=milvus: a local path (Milvus Lite, embedded, one process at a time; "
+        "default <index_dir>/milvus.db) or http://host:19530 (a Milvus server, cluster or "
+        "`milvus-lite server`).",
+    )
+    milvus_token: str = _knob(
+        "", "With store=milvus and an http URI: the server's token ('user:password' or API key)."
     )
 
     # Chunking
@@ -127,10 +150,23 @@ class Settings:
                 )
             object.__setattr__(self, f.name, Path(value).expanduser())
         self._check_llm()
+        self._check_store()
         if self.ui_language not in UI_LANGUAGES:
             raise SettingsError(
                 f"ui_language {self.ui_language!r} is not one of {', '.join(UI_LANGUAGES)}; "
                 f"set {ENV_PREFIX}UI_LANGUAGE to en or zh"
+            )
+
+    def _check_store(self) -> None:
+        if self.store not in STORES:
+            raise SettingsError(
+                f"{ENV_PREFIX}STORE={self.store!r} is not one of {', '.join(STORES)}; "
+                "set it to sqlite (the default) or milvus"
+            )
+        if self.milvus_token and not self.milvus_uri.lower().startswith(("http://", "https://")):
+            raise SettingsError(
+                f"{ENV_PREFIX}MILVUS_TOKEN is set but {ENV_PREFIX}MILVUS_URI is not an http(s) "
+                "URI; a token is for a server: set the URI to http://host:19530"
             )
 
     def _check_llm(self) -> None:
@@ -145,6 +181,11 @@ class Settings:
             raise SettingsError(
                 f"{ENV_PREFIX}LLM_TIMEOUT_SECONDS={self.llm_timeout_seconds} must be above 0; "
                 "set it to the seconds one answer may take, e.g. 60"
+            )
+        if self.ingest_workers < 1:
+            raise SettingsError(
+                f"{ENV_PREFIX}INGEST_WORKERS={self.ingest_workers} must be at least 1; "
+                "set it to the processes ingest may use, e.g. the number of cores"
             )
         if self.llm_max_tokens < 1:
             raise SettingsError(

@@ -46,6 +46,19 @@ def cli() -> None:
 @click.option("--offline", is_flag=True, default=None, help="Never use the network.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the index from scratch (notes are kept).")
 @click.option("--paper", "only", multiple=True, help="Only this paper id (repeatable).")
+@click.option(
+    "--workers",
+    type=int,
+    help="Processes extracting papers in parallel (default 1, or READER_INGEST_WORKERS); "
+    "the index is the same as with 1.",
+)
+@click.option(
+    "--shard",
+    "shard_spec",
+    metavar="I/N",
+    help="Ingest only shard I of N (1-based, by a hash of the arXiv id), so N machines "
+    "can fill one shared store; the N shards together are the whole list.",
+)
 @index_option
 @json_option
 def ingest(
@@ -54,6 +67,8 @@ def ingest(
     offline: bool | None,
     rebuild: bool,
     only: tuple[str, ...],
+    workers: int | None,
+    shard_spec: str | None,
     index_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -61,14 +76,22 @@ def ingest(
 
     Unchanged papers are skipped; a paper that fails is reported and the others still go in.
     """
+    from reader.ingest.shard import IngestOptionError, Shard
     from reader.serialize import ingest_json
 
+    shard = Shard.parse(shard_spec) if shard_spec is not None else None
+    if workers is not None and workers < 1:
+        raise IngestOptionError(f"--workers {workers} must be at least 1; e.g. --workers 2")
     library = open_library(
-        papers_file=papers_file, pdf_dir=pdf_dir, offline=offline, index_dir=index_dir
+        papers_file=papers_file,
+        pdf_dir=pdf_dir,
+        offline=offline,
+        index_dir=index_dir,
+        ingest_workers=workers,
     )
     show_bar = not as_json and sys.stderr.isatty()
     progress = TerminalProgress() if show_bar else None
-    report = library.ingest(only=only, rebuild=rebuild, progress=progress)
+    report = library.ingest(only=only, rebuild=rebuild, progress=progress, shard=shard)
     if as_json:
         emit_json(ingest_json(report))
     else:

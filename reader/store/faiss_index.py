@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 HNSW_MIN_VECTORS = 50_000
 HNSW_M = 32  # graph degree: recall vs memory (M * 8 bytes of links per vector)
-HNSW_EF_CONSTRUCTION = 40  # build cost vs graph quality: 2x faster than 80, recall -0.004
+# Build cost vs graph quality. At 1M clustered synthetic vectors efConstruction 40 plateaued at
+# recall@10 0.925 whatever the efSearch; 100 gives 1.000 at ef 256 and 512 (build 486 s on 2
+# idle cores vs ~430 s for 40 under load; memory unchanged: it is set by M). docs/performance.md
+HNSW_EF_CONSTRUCTION = 100
 HNSW_EF_SEARCH = 128  # raised to 2k for larger k; recall@10 0.999 at 100k (benchmarks.scale)
-# At 1M (clustered synthetic vectors) ef 128 gave recall 0.874 in 0.4 ms, ef 512 0.922 in 1.1 ms
-# and ef 1024 0.925: past this size search wider; the rest is graph quality (efConstruction).
 HNSW_LARGE = 500_000
 HNSW_EF_SEARCH_LARGE = 512
 EXACT_FILTER_MAX = 20_000  # a filter this small is scored exactly, never through the graph

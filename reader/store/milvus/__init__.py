@@ -1,0 +1,1 @@
+"""The Milvus passage store (READER_STORE=milvus): Milvus Lite or a Milvus server."""
