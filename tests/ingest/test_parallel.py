@@ -22,7 +22,8 @@ from reader.store.index_store import IndexStore
 
 pytestmark = pytest.mark.slow  # loads the embedding model
 
-IDS = ("2101.00001", "2101.00002", "2101.00003", "2101.00004")
+# The third and fourth fall in different halves of --shard I/2 (see the shard test).
+IDS = ("2101.00001", "2101.00002", "2101.00004", "2101.00003")
 BROKEN = b"%PDF-1.7\n" + b"\x00garbage" * 200 + b"\n%%EOF\n"
 
 # A script without `if __name__ == "__main__"`: spawn must not re-run it in the workers.
@@ -132,3 +133,23 @@ def test_a_paper_that_kills_its_worker_fails_alone(
     assert status[DEADLY][0] == "failed" and "process died" in status[DEADLY][1]
     assert status[IDS[3]][0] == "failed"  # the unreadable PDF, reported as without workers
     assert stored == {IDS[0], IDS[2]}
+
+
+def test_two_shards_into_one_index_equal_a_plain_ingest(
+    tmp_path: Path, library_files: tuple[Path, Path, Path]
+) -> None:
+    from reader.ingest.shard import Shard
+
+    Library(settings_for(tmp_path / "plain", library_files)).ingest()
+    shared = tmp_path / "shared"
+    reports = [
+        Library(settings_for(shared, library_files)).ingest(shard=Shard(i, 2)) for i in (1, 2)
+    ]
+    done = [[o.paper_id for o in r.outcomes] for r in reports]
+    assert sorted(done[0] + done[1]) == sorted(IDS) and not set(done[0]) & set(done[1])
+    assert all(any(o.status == "ingested" for o in r.outcomes) for r in reports)
+
+    def by_place(index: Path) -> list[tuple[object, ...]]:  # ids follow the order of writing
+        return sorted(r[1:7] for r in index_rows(index))
+
+    assert by_place(shared) == by_place(tmp_path / "plain")
