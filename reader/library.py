@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from reader.answers.printed import section_lookup, with_printed
 from reader.errors import CatalogError, PaperNotFoundError, QueryError
-from reader.ingest.pipeline import IngestProgress, IngestRun, SilentProgress, embedder_fingerprint
+from reader.ingest.pipeline import IngestProgress, embedder_fingerprint
 from reader.models import (
     Answer,
     AppPreferences,
@@ -47,8 +46,6 @@ if TYPE_CHECKING:
     from reader.ingest.shard import Shard
     from reader.store.base import PassageStore
     from reader.study.companion import StudyCompanion
-
-INGEST_LOCK_WAIT_SECONDS = 5.0
 
 
 class Library:
@@ -133,46 +130,21 @@ class Library:
     ) -> IngestReport:
         """Fetch, extract, chunk, embed and store every paper of a reading list (or `only` some;
         or this machine's `shard` of it). Extraction runs in `settings.ingest_workers` processes."""
-        from functools import partial
+        from reader.ingest.reading_list_ingest import ingest_entries, select_entries
 
-        from reader.fetch.arxiv_client import PaperFetcher
-        from reader.ingest.parallel import extract_with
-        from reader.store.index_store import IndexStore
-        from reader.store.open import delete_store, open_store
-
-        reading_list = self.reading_list(papers_file)
-        entries = list(reading_list.papers)
-        if only:
-            unknown = [p for p in only if reading_list.get(p) is None]
-            if unknown:
-                raise CatalogError(
-                    f"{', '.join(unknown)} not in {reading_list.path}; add it there first"
-                )
-            entries = [e for e in entries if e.id in only]
-        if shard is not None:
-            entries = shard.select(entries)
-
+        entries = select_entries(self.reading_list(papers_file), only, shard)
         self.close()  # queries must not hold the old generation while we write
-        fetcher = PaperFetcher(self.settings)
-
-        with IndexStore.ingest_lock(self.settings, INGEST_LOCK_WAIT_SECONDS):
-            if rebuild:
-                delete_store(self.settings)
-            with open_store(self.settings, create=True) as store:
-                run = IngestRun(
-                    settings=self.settings,
-                    store=store,
-                    load_embedder=lambda: self.embedder,
-                    fetch=fetcher.fetch,
-                    extract=partial(extract_with, self.settings),  # picklable, for workers
-                    progress=progress or SilentProgress(),
-                    workers=self.settings.ingest_workers,
-                )
-                try:
-                    return run.run(entries)
-                finally:
-                    with self._lock:
-                        self._forget_derived()
+        try:
+            return ingest_entries(
+                self.settings,
+                entries,
+                lambda: self.embedder,
+                rebuild=rebuild,
+                progress=progress,
+            )
+        finally:
+            with self._lock:
+                self._forget_derived()
 
     def start_ingest(self, only: Sequence[str] = ()) -> IngestJob:
         """Ingest on a background thread and return at once, so an app stays usable meanwhile.
@@ -298,28 +270,11 @@ class Library:
     def map_query(self, query: str) -> QueryMapping:
         """The English query `reader` runs for `query`: Chinese words mapped to the papers'
         English, the question's form kept; an English query comes back as typed."""
-        from reader.chinese.segment import has_chinese
+        from reader.chinese.to_english import english_query
 
         self._require_words(query)
         text = query[: self.settings.max_query_chars]
-        if not has_chinese(text):
-            if not re.search(r"[A-Za-z0-9]", text):
-                raise QueryError(
-                    "the query has no English or Chinese words: reader maps only those two, "
-                    "type it in English or Chinese"
-                )
-            return QueryMapping(original=query, english=text)
-        mapping = self._mapper.map(text)
-        if not mapping.english:
-            unknown = "、".join(mapping.unmatched)
-            raise QueryError(
-                f"no English match for {unknown}: name a concept or a paper's words, "
-                "e.g. 什么是多头注意力？"
-                if unknown
-                else "the query has only question words: add what to ask about, "
-                "e.g. 什么是位置编码？"
-            )
-        return mapping
+        return english_query(query, text, lambda: self._mapper)
 
     def _in_the_papers_words(self, mapping: QueryMapping) -> QueryMapping:
         """A concept in a Chinese question, named as the paper it asks about names it."""
@@ -420,30 +375,13 @@ class Library:
 
     def reading_status(self) -> list[PaperStatus]:
         """Every reading-list paper in plan order (then other ingested ones): state and progress."""
-        from reader.render import pdf_candidates
+        from reader.reading_status import reading_status
 
         reading_list = self._reading_list_or_none()
-        entries = list(reading_list.papers) if reading_list else []
-        records = {p.id: p for p in self.papers()} if self.has_index() else {}
-        listed = {e.id for e in entries}
-        entries += [PaperEntry(r.id, title=r.title) for r in records.values() if r.id not in listed]
-        statuses = []
-        for entry in entries:
-            record = records.get(entry.id)
-            if record is None:
-                available = bool(pdf_candidates(self.settings, entry.id))
-                statuses.append(PaperStatus(entry, None, available))
-                continue
-            worth = {
-                s.key
-                for s in self.store.sections(entry.id)
-                if s.level == 1 and s.role != SectionRole.REFERENCES
-            }
-            marks = self.store.progress(entry.id)
-            read = sum(1 for m in marks if m.read and m.section_number in worth)
-            notes = sum(1 for m in marks if m.note.strip())
-            statuses.append(PaperStatus(entry, record, True, len(worth), read, notes))
-        return statuses
+        listed = reading_list.papers if reading_list else ()
+        if not self.has_index():
+            return reading_status(self.settings, listed, (), None)
+        return reading_status(self.settings, listed, self.papers(), self.store)
 
     def pdf_path(self, paper_id: str) -> Path | None:
         """The local PDF the paper was ingested from (same sha256), or None if it is gone."""
@@ -475,15 +413,9 @@ class Library:
         return render_clip(self._pdf_on_disk(paper_id), block.page, block.bbox, paper_id=paper_id)
 
     def _pdf_on_disk(self, paper_id: str) -> Path:
-        from reader.errors import PdfError
+        from reader.render import require_pdf
 
-        path = self.pdf_path(paper_id)
-        if path is None:
-            raise PdfError(
-                f"the PDF of {paper_id} is not on disk; set READER_PDF_DIR to its folder "
-                "or run `reader ingest` to fetch it again"
-            )
-        return path
+        return require_pdf(paper_id, self.pdf_path(paper_id))
 
     def warm_up(self) -> None:
         """Open the index and load the model now, so the first question is answered at once."""

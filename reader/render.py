@@ -68,6 +68,16 @@ def find_pdf(
     return next((p for p in candidates if _file_sha256(p) == sha256), None)
 
 
+def require_pdf(paper_id: str, path: Path | None) -> Path:
+    """`path`, or a PdfError that says how to get the paper's PDF back."""
+    if path is None:
+        raise PdfError(
+            f"the PDF of {paper_id} is not on disk; set READER_PDF_DIR to its folder "
+            "or run `reader ingest` to fetch it again"
+        )
+    return path
+
+
 def _file_sha256(path: Path) -> str:
     stat = path.stat()
     return _sha256(path, stat.st_mtime_ns, stat.st_size)
